@@ -1,0 +1,119 @@
+// The three KAF kernels k(t) with t = x - d, written as branch-free scalar code that compilers
+// vectorise across the lanes of a block (see kaf_cpu.cc).
+//
+// Accuracy: float results within a few ulp of the exact function. Special values follow the
+// formula's limits: NaN in gives NaN out, the gaussian of an infinite t is exactly 0 (and so is its
+// slope), relu and softplus of +inf are +inf.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KAF_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define KAF_ALWAYS_INLINE inline
+#endif
+
+namespace kaf {
+
+KAF_ALWAYS_INLINE uint32_t bitsOf(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+KAF_ALWAYS_INLINE float floatOf(uint32_t bits) {
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+// exp(e) for e <= 0 (or NaN). Cody-Waite range reduction and the Cephes expf polynomial; the
+// integer part is rounded with the 1.5 * 2^23 shift so that no float-to-int conversion (undefined
+// for NaN or infinities in C++) is needed. Results below FLT_MIN flush to 0.
+KAF_ALWAYS_INLINE float expNonPositive(float e) {
+  constexpr float kShift = 12582912.f;  // 1.5 * 2^23: adding it rounds to an integer
+  constexpr uint32_t kShiftBits = 0x4B400000u;
+  constexpr float kUnderflow = -87.33f;  // ln(FLT_MIN)
+  const float clamped = e < -88.f ? -88.f : e;  // keeps the exponent trick in range; NaN passes
+  const float shifted = clamped * 1.44269504088896341f + kShift;
+  const float n = shifted - kShift;
+  const float r = (clamped - n * 0.693359375f) - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.f;
+  const float twoToN = floatOf((bitsOf(shifted) - kShiftBits + 127u) << 23);
+  const float result = p * twoToN;
+  return e < kUnderflow ? 0.f : result;
+}
+
+// log(1 + u) for u in [0, 1] (or NaN), accurate also for tiny u: with s = u / (2 + u) in [0, 1/3],
+// log(1 + u) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...); seven terms reach float precision.
+KAF_ALWAYS_INLINE float log1pUnit(float u) {
+  const float s = u / (2.f + u);
+  const float s2 = s * s;
+  float p = 2.f / 13.f;
+  p = p * s2 + 2.f / 11.f;
+  p = p * s2 + 2.f / 9.f;
+  p = p * s2 + 2.f / 7.f;
+  p = p * s2 + 2.f / 5.f;
+  p = p * s2 + 2.f / 3.f;
+  p = p * s2 + 2.f;
+  return p * s;
+}
+
+// k(t) = exp(-gamma t^2), dk/dx = -2 gamma t k.
+struct GaussianKernel {
+  float negGamma;
+  float negTwoGamma;
+
+  explicit GaussianKernel(double gamma)
+      : negGamma(static_cast<float>(-gamma)), negTwoGamma(static_cast<float>(-2 * gamma)) {}
+
+  // Clamps |x| to 1e18 (NaN passes): t * t stays finite and t * k is 0 rather than inf * 0 = NaN.
+  KAF_ALWAYS_INLINE float prepare(float x) const {
+    constexpr float kBig = 1e18f;
+    return x > kBig ? kBig : (x < -kBig ? -kBig : x);
+  }
+  KAF_ALWAYS_INLINE float value(float t) const { return expNonPositive(negGamma * t * t); }
+  KAF_ALWAYS_INLINE void valueAndSlope(float t, float* k, float* dk) const {
+    const float g = value(t);
+    *k = g;
+    *dk = negTwoGamma * (t * g);
+  }
+};
+
+// k(t) = max(0, t), dk/dx = 1 for t > 0 else 0 (as tf.relu's gradient).
+struct ReluKernel {
+  explicit ReluKernel(double /*gamma: unused*/) {}
+  KAF_ALWAYS_INLINE float prepare(float x) const { return x; }
+  KAF_ALWAYS_INLINE float value(float t) const { return t < 0.f ? 0.f : t; }  // NaN passes
+  KAF_ALWAYS_INLINE void valueAndSlope(float t, float* k, float* dk) const {
+    *k = value(t);
+    *dk = t > 0.f ? 1.f : (t == t ? 0.f : t);  // NaN passes
+  }
+};
+
+// k(t) = log(1 + exp(t)) = max(t, 0) + log(1 + exp(-|t|)), dk/dx = sigmoid(t); the split form
+// never overflows.
+struct SoftplusKernel {
+  explicit SoftplusKernel(double /*gamma: unused*/) {}
+  KAF_ALWAYS_INLINE float prepare(float x) const { return x; }
+  KAF_ALWAYS_INLINE float value(float t) const {
+    const float u = expNonPositive(-std::fabs(t));
+    return (t > 0.f ? t : 0.f) + log1pUnit(u);
+  }
+  KAF_ALWAYS_INLINE void valueAndSlope(float t, float* k, float* dk) const {
+    const float u = expNonPositive(-std::fabs(t));
+    *k = (t > 0.f ? t : 0.f) + log1pUnit(u);
+    *dk = (t >= 0.f ? 1.f : u) / (1.f + u);
+  }
+};
+
+}  // namespace kaf

@@ -1,0 +1,95 @@
+#include "thread_pool.h"
+
+#include <cstdlib>
+#include <string>
+
+namespace kaf {
+
+int defaultThreadCount() {
+  if (const char* env = std::getenv("KAF_NUM_THREADS")) {
+    char* end = nullptr;
+    const long requested = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && requested > 0 && requested <= 1024) {
+      return static_cast<int>(requested);
+    }
+  }
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? static_cast<int>(cores) : 1;
+}
+
+ThreadPool& ThreadPool::instance() {
+  // Function-local static: thread-safe creation, joined at process exit.
+  static ThreadPool pool(defaultThreadCount());
+  return pool;
+}
+
+ThreadPool::ThreadPool(int numThreads) {
+  for (int i = 1; i < numThreads; ++i) workers_.emplace_back([this] { workerLoop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  workAvailable_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+}
+
+std::pair<ThreadPool::Job*, int64_t> ThreadPool::claimTask() {
+  Job* job = jobs_.front();
+  const int64_t index = job->nextTask++;
+  if (job->nextTask == job->numTasks) jobs_.pop_front();  // every task is claimed
+  return {job, index};
+}
+
+void ThreadPool::finishTask(Job* job) {
+  // The job lives on its caller's stack: after this increment (under the lock) no worker touches
+  // it again, so the caller may return as soon as it sees doneTasks == numTasks.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (++job->doneTasks == job->numTasks) jobFinished_.notify_all();
+}
+
+void ThreadPool::workerLoop() {
+  for (;;) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    workAvailable_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    if (stopping_) return;
+    auto [job, index] = claimTask();
+    lock.unlock();
+    (*job->task)(index);
+    finishTask(job);
+  }
+}
+
+void ThreadPool::parallelFor(int64_t numTasks, const std::function<void(int64_t)>& task) {
+  if (numTasks <= 0) return;
+  if (numTasks == 1 || workers_.empty()) {
+    for (int64_t i = 0; i < numTasks; ++i) task(i);
+    return;
+  }
+  Job job{&task, numTasks};
+  std::unique_lock<std::mutex> lock(mutex_);
+  jobs_.push_back(&job);
+  workAvailable_.notify_all();
+  // The caller works too, on its own job only, until every task of it is claimed.
+  while (job.nextTask < job.numTasks) {
+    // Our job may sit behind another caller's job: claim from ours directly.
+    const int64_t index = job.nextTask++;
+    if (job.nextTask == job.numTasks) {
+      for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+        if (*it == &job) {
+          jobs_.erase(it);
+          break;
+        }
+      }
+    }
+    lock.unlock();
+    task(index);
+    lock.lock();
+    ++job.doneTasks;
+  }
+  jobFinished_.wait(lock, [&job] { return job.doneTasks == job.numTasks; });
+}
+
+}  // namespace kaf

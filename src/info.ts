@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { loadNative, type NativeCudaInfo } from './native';
+import { hasKafKernel } from './register';
+
+/** Which implementation kaf() uses on a backend. */
+export type Implementation = 'native-cpu' | 'tensor-ops';
+
+export interface KafInfo {
+  /** Whether the native addon loaded, from where, and why not if it did not. */
+  native: { loaded: boolean; path: string; error?: string };
+  /** Whether the addon was built with CUDA, and what the CUDA runtime reports now. */
+  cuda: NativeCudaInfo;
+  /** Threads the CPU kernels use (KAF_NUM_THREADS, else the core count); 0 without the addon. */
+  threads: number;
+  /** For each tfjs backend registered now: the implementation kaf() runs there. */
+  backends: Record<string, Implementation>;
+}
+
+export function info(): KafInfo {
+  const loaded = loadNative();
+  const nativeInfo = loaded.addon?.info();
+  const backends: Record<string, Implementation> = {};
+  for (const name of Object.keys(tf.engine().registryFactory)) {
+    backends[name] = hasKafKernel(name) ? 'native-cpu' : 'tensor-ops';
+  }
+  return {
+    native: { loaded: loaded.addon !== null, path: loaded.path, ...(loaded.error ? { error: loaded.error } : {}) },
+    cuda: nativeInfo?.cuda ?? {
+      compiled: false,
+      deviceCount: 0,
+      runtimeVersion: 0,
+      driverVersion: 0,
+      error: 'native addon not loaded',
+    },
+    threads: nativeInfo?.threads ?? 0,
+    backends,
+  };
+}

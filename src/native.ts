@@ -1,0 +1,67 @@
+// Loads the native addon once per JS environment. A missing or broken build is not an error at
+// import: kaf() then runs the tensor-op composition, and info() says why the addon is absent.
+import * as path from 'node:path';
+
+/** Parameters as the addon takes them (validated again there). */
+export interface NativeParams {
+  units: number;
+  dictSize: number;
+  boundary: number;
+  gamma: number;
+  kernel: KernelName;
+}
+
+export type KernelName = 'gaussian' | 'relu' | 'softplus';
+
+export interface NativeCudaInfo {
+  compiled: boolean;
+  deviceCount: number;
+  runtimeVersion: number;
+  driverVersion: number;
+  error?: string;
+}
+
+/** The functions exported by build/Release/tfjs_kaf.node. */
+export interface NativeAddon {
+  info(): { threads: number; cuda: NativeCudaInfo };
+  kafForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;
+  kafBackward(
+    x: Float32Array,
+    alpha: Float32Array,
+    dy: Float32Array,
+    params: NativeParams,
+    dx: Float32Array,
+    dalpha: Float32Array,
+  ): void;
+}
+
+export interface NativeLoadResult {
+  addon: NativeAddon | null;
+  path: string;
+  error?: string;
+}
+
+/** Where the addon is looked for: $TFJS_KAF_ADDON, else build/Release next to src/ or dist/. */
+export function addonPath(): string {
+  return process.env.TFJS_KAF_ADDON ?? path.resolve(__dirname, '..', 'build', 'Release', 'tfjs_kaf.node');
+}
+
+let loaded: NativeLoadResult | undefined;
+
+export function loadNative(): NativeLoadResult {
+  if (loaded === undefined) {
+    const file = addonPath();
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded = { addon: require(file) as NativeAddon, path: file };
+    } catch (err) {
+      loaded = { addon: null, path: file, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return loaded;
+}
+
+/** The addon, or null when it could not be loaded. */
+export function nativeAddon(): NativeAddon | null {
+  return loadNative().addon;
+}

@@ -1,0 +1,88 @@
+// The public KAF op: validates once, then runs the kernel registered for the active backend, or
+// the tensor-op composition where there is none.
+import * as tf from '@tensorflow/tfjs-core';
+
+import { kafComposition } from '../kernels/reference';
+import { KAF } from '../kernels/names';
+import type { KafAttrs, KafOptions } from '../params';
+import { resolveAttrs } from '../params';
+import { hasKafKernel } from '../register';
+
+type TensorInput = tf.Tensor | tf.TensorLike;
+
+/** Converts an input to a float32 tensor; int32 is cast the way tfjs ops cast it. */
+export function toFloatTensor(op: string, name: string, value: TensorInput): tf.Tensor {
+  let tensor: tf.Tensor;
+  if (value instanceof tf.Tensor) {
+    tensor = value;
+  } else {
+    try {
+      tensor = tf.tensor(value as tf.TensorLike);
+    } catch (err) {
+      throw new Error(`${op}: argument '${name}' must be a tf.Tensor or a TensorLike, and could not be converted: ${(err as Error).message}`);
+    }
+  }
+  if (tensor.dtype === 'float32') return tensor;
+  if (tensor.dtype === 'int32') return tf.cast(tensor, 'float32');
+  throw new Error(`${op}: argument '${name}' must be a float32 (or int32) tensor, received a ${tensor.dtype} tensor`);
+}
+
+const shapeText = (shape: number[]): string => `[${shape.join(', ')}]`;
+
+/** Checks x [..., N] against alpha [N, D] (D >= 2). */
+export function checkKafShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void {
+  if (x.rank < 1) throw new Error(`${op}: x must have rank >= 1 (shape [..., N]), received a scalar`);
+  if (alpha.rank !== 2) {
+    throw new Error(`${op}: alpha must have rank 2 (shape [N, D]), received shape ${shapeText(alpha.shape)}`);
+  }
+  const units = x.shape[x.rank - 1];
+  const [rows, dictSize] = alpha.shape as [number, number];
+  if (rows !== units) {
+    throw new Error(
+      `${op}: alpha.shape[0] must equal x.shape[-1] = ${units} (one row per unit), received alpha shape ${shapeText(alpha.shape)}`,
+    );
+  }
+  if (dictSize < 2) {
+    throw new Error(`${op}: alpha.shape[1] (the dictionary size D) must be >= 2, received ${dictSize}`);
+  }
+}
+
+/** Inputs converted and checked, options resolved: shared by kaf() and kafReference(). */
+export function prepareKaf(
+  op: string,
+  x: TensorInput,
+  alpha: TensorInput,
+  options: KafOptions | undefined,
+): { x: tf.Tensor; alpha: tf.Tensor2D; attrs: KafAttrs } {
+  const $x = toFloatTensor(op, 'x', x);
+  const $alpha = toFloatTensor(op, 'alpha', alpha);
+  checkKafShapes(op, $x, $alpha);
+  const alpha2d = $alpha as tf.Tensor2D;
+  return { x: $x, alpha: alpha2d, attrs: resolveAttrs(op, options, alpha2d.shape[1]) };
+}
+
+function kaf_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {
+  const prepared = prepareKaf('kaf', x, alpha, options);
+  if (hasKafKernel(tf.getBackend())) {
+    return tf.engine().runKernel(KAF, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs) as tf.Tensor;
+  }
+  return kafComposition(prepared.x, prepared.alpha, prepared.attrs);
+}
+
+function kafReference_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {
+  const prepared = prepareKaf('kafReference', x, alpha, options);
+  return kafComposition(prepared.x, prepared.alpha, prepared.attrs);
+}
+
+/**
+ * Kernel activation function: y[..., n] = sum_i alpha[n, i] * k(x[..., n], d_i), with the
+ * dictionary d_i the uniform grid of D = alpha.shape[1] points on [-boundary, boundary].
+ * Differentiable with respect to x and alpha.
+ *
+ * @param x float32 (or int32) tensor [..., N]; the unit n is the index along the last axis.
+ * @param alpha mixing coefficients [N, D], D >= 2.
+ */
+export const kaf = tf.op({ kaf_ });
+
+/** kaf() written with tensor ops: the same values and gradients, on any backend (slower). */
+export const kafReference = tf.op({ kafReference_ });

@@ -1,0 +1,78 @@
+// Options -> validated parameters, shared by every implementation (one place for the errors).
+import type { KernelName } from './native';
+
+export type { KernelName } from './native';
+
+export const KERNEL_NAMES: readonly KernelName[] = ['gaussian', 'relu', 'softplus'];
+
+/** Options of kaf() and kafReference(). */
+export interface KafOptions {
+  /** The dictionary is the uniform grid of D points on [-boundary, boundary]. Default 3. */
+  boundary?: number;
+  /** Width of the gaussian kernel. Default 1 / (6 * delta^2), delta = 2 * boundary / (D - 1). */
+  gamma?: number;
+  /** The kernel mixed by alpha. Default 'gaussian'. */
+  kernel?: KernelName;
+}
+
+/** Fully resolved options: what the kernels receive as attributes. */
+export interface KafAttrs {
+  boundary: number;
+  gamma: number;
+  kernel: KernelName;
+  [key: string]: number | string;
+}
+
+export const DEFAULT_BOUNDARY = 3;
+
+/** Spacing of the dictionary grid. */
+export function dictionaryStep(boundary: number, dictSize: number): number {
+  return (2 * boundary) / (dictSize - 1);
+}
+
+/** The paper's rule (Scardapane et al. 2019): gamma = 1 / (6 delta^2). */
+export function defaultGamma(boundary: number, dictSize: number): number {
+  const delta = dictionaryStep(boundary, dictSize);
+  return 1 / (6 * delta * delta);
+}
+
+/** The dictionary d_i = -boundary + i * delta, in float64. */
+export function dictionary(boundary: number, dictSize: number): number[] {
+  const delta = dictionaryStep(boundary, dictSize);
+  return Array.from({ length: dictSize }, (_, i) => -boundary + i * delta);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+function requirePositiveFinite(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new Error(`${op}: options.${name} must be a finite number > 0, received ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Validates options against a dictionary of `dictSize` points and fills in the defaults. */
+export function resolveAttrs(op: string, options: KafOptions | undefined, dictSize: number): KafAttrs {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new Error(`${op}: options must be an object, received ${describe(options)}`);
+  }
+  const opts = options ?? {};
+  const known = new Set(['boundary', 'gamma', 'kernel']);
+  for (const key of Object.keys(opts)) {
+    if (!known.has(key)) {
+      throw new Error(`${op}: unknown option '${key}' (expected boundary, gamma or kernel)`);
+    }
+  }
+  const boundary = requirePositiveFinite(op, 'boundary', opts.boundary ?? DEFAULT_BOUNDARY);
+  const gamma =
+    opts.gamma === undefined ? defaultGamma(boundary, dictSize) : requirePositiveFinite(op, 'gamma', opts.gamma);
+  const kernel = opts.kernel ?? 'gaussian';
+  if (!KERNEL_NAMES.includes(kernel)) {
+    throw new Error(`${op}: options.kernel must be one of ${KERNEL_NAMES.join(', ')}, received ${describe(kernel)}`);
+  }
+  return { boundary, gamma, kernel };
+}
