@@ -78,9 +78,9 @@ KAF_ALWAYS_INLINE void forwardBlock(const Kernel& kernel, const float* __restric
 template <class Kernel>
 KAF_ALWAYS_INLINE void backwardBlock(const Kernel& kernel, const float* __restrict x,
                                      const float* __restrict dy, const float* __restrict coef,
-                                     int64_t stride, const float* __restrict dict,
-                                     int64_t dictSize, float* __restrict dx,
-                                     double* __restrict partial, int64_t partialStride) {
+                                     int64_t stride, const float* __restrict dict, int64_t dictSize,
+                                     float* __restrict dx, double* __restrict partial,
+                                     int64_t partialStride) {
   float xs[kLanes], g[kLanes], acc[kLanes];
   for (int j = 0; j < kLanes; ++j) {
     xs[j] = kernel.prepare(x[j]);
@@ -171,7 +171,8 @@ KAF_ALWAYS_INLINE void backwardRowRange(const Pass& pass, int64_t begin, int64_t
 int64_t columnPartialStride(int64_t first, int64_t last) { return last - first + kLanes; }
 
 // Backward over neuron columns [first, last) of every row; dalpha into
-// partial[D][columnPartialStride(first, last)] at position (neuron - first). Rows are visited in order, so each neuron's sum has a fixed order.
+// partial[D][columnPartialStride(first, last)] at position (neuron - first). Rows are visited in
+// order, so each neuron's sum has a fixed order.
 template <class Kernel>
 KAF_ALWAYS_INLINE void backwardColumnRange(const Pass& pass, int64_t rows, int64_t first,
                                            int64_t last, double* partial) {
@@ -279,7 +280,8 @@ void foldRowPartials(const KafParams& p, int64_t stride, const std::vector<doubl
   for (int64_t t = 0; t < numTasks; ++t) {
     const double* part = partials.data() + t * p.dictSize * stride;
     for (int64_t i = 0; i < p.dictSize; ++i) {
-      for (int64_t k = 0; k < stride; ++k) total[(k % p.units) * p.dictSize + i] += part[i * stride + k];
+      for (int64_t k = 0; k < stride; ++k)
+        total[(k % p.units) * p.dictSize + i] += part[i * stride + k];
     }
   }
   for (size_t j = 0; j < total.size(); ++j) dalpha[j] = static_cast<float>(total[j]);
@@ -302,8 +304,8 @@ void backwardByRows(const Pass& pass, int64_t count, float* dalpha) {
 void backwardByColumns(const Pass& pass, int64_t count, float* dalpha) {
   const KafParams& p = pass.params;
   const int64_t rows = count / p.units;
-  const Split split = splitRange(p.units, p.dictSize * std::max<int64_t>(rows, 1),
-                                 ThreadPool::instance().size());
+  const Split split =
+      splitRange(p.units, p.dictSize * std::max<int64_t>(rows, 1), ThreadPool::instance().size());
   const BackwardColumnsFn run = backwardColumnsFor(p.kernel);
   ThreadPool::instance().parallelFor(split.numTasks, [&](int64_t t) {
     const int64_t first = t * split.chunk;

@@ -36,7 +36,7 @@ KAF_ALWAYS_INLINE float floatOf(uint32_t bits) {
 KAF_ALWAYS_INLINE float expNonPositive(float e) {
   constexpr float kShift = 12582912.f;  // 1.5 * 2^23: adding it rounds to an integer
   constexpr uint32_t kShiftBits = 0x4B400000u;
-  constexpr float kUnderflow = -87.33f;  // ln(FLT_MIN)
+  constexpr float kUnderflow = -87.33f;         // ln(FLT_MIN)
   const float clamped = e < -88.f ? -88.f : e;  // keeps the exponent trick in range; NaN passes
   const float shifted = clamped * 1.44269504088896341f + kShift;
   const float n = shifted - kShift;

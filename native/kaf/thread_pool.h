@@ -36,7 +36,7 @@ class ThreadPool {
   struct Job {
     const std::function<void(int64_t)>* task;
     int64_t numTasks;
-    int64_t nextTask = 0;  // guarded by mutex_
+    int64_t nextTask = 0;   // guarded by mutex_
     int64_t doneTasks = 0;  // guarded by mutex_
   };
 

@@ -36,10 +36,11 @@ int64_t requireIntegerProperty(const Napi::Object& object, const char* key, int6
                                const char* fn) {
   const Napi::Value value = object.Get(key);
   const std::string where = std::string(fn) + ": params." + key;
-  if (!value.IsNumber()) throwType(object.Env(), where + " must be a number, received " + describeValue(value));
+  if (!value.IsNumber())
+    throwType(object.Env(), where + " must be a number, received " + describeValue(value));
   const double number = value.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(number) || number != std::floor(number) || number < static_cast<double>(minimum) ||
-      number > 9007199254740992.0) {
+  if (!std::isfinite(number) || number != std::floor(number) ||
+      number < static_cast<double>(minimum) || number > 9007199254740992.0) {
     throwRange(object.Env(), where + " must be an integer >= " + std::to_string(minimum) +
                                  ", received " + describeValue(value));
   }
@@ -110,9 +111,10 @@ kaf::KafParams requireParams(const Napi::CallbackInfo& info, size_t index, const
                               describeValue(kernel));
   }
   if (!kaf::parseKernelKind(kernel.As<Napi::String>().Utf8Value(), &params.kernel)) {
-    throwRange(info.Env(), std::string(fn) +
-                               ": params.kernel must be 'gaussian', 'relu' or 'softplus', received " +
-                               describeValue(kernel));
+    throwRange(info.Env(),
+               std::string(fn) +
+                   ": params.kernel must be 'gaussian', 'relu' or 'softplus', received " +
+                   describeValue(kernel));
   }
   const std::string problem = kaf::describeInvalidParams(params);
   if (!problem.empty()) throwRange(info.Env(), std::string(fn) + ": params." + problem);

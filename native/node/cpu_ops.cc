@@ -19,10 +19,9 @@ std::string describeAlphaShape(const kaf::KafParams& p) {
 // x must hold whole rows of `units` elements.
 void requireWholeRows(Napi::Env env, const FloatSpan& x, const kaf::KafParams& p, const char* fn) {
   if (x.length % p.units != 0) {
-    throw Napi::RangeError::New(env, std::string(fn) + ": argument 'x' has length " +
-                                         std::to_string(x.length) +
-                                         ", which is not a multiple of params.units = " +
-                                         std::to_string(p.units));
+    throw Napi::RangeError::New(
+        env, std::string(fn) + ": argument 'x' has length " + std::to_string(x.length) +
+                 ", which is not a multiple of params.units = " + std::to_string(p.units));
   }
 }
 

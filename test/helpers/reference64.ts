@@ -1,0 +1,85 @@
+// Float64 KAF written directly from the formula, independent of the op under test (no tfjs, no
+// shared code with src/ beyond the definition of the dictionary grid, re-derived here).
+export type Kernel = 'gaussian' | 'relu' | 'softplus';
+
+export interface Params64 {
+  units: number;
+  dictSize: number;
+  boundary: number;
+  gamma: number;
+  kernel: Kernel;
+}
+
+export function grid64(boundary: number, dictSize: number): Float64Array {
+  const delta = (2 * boundary) / (dictSize - 1);
+  return Float64Array.from({ length: dictSize }, (_, i) => -boundary + i * delta);
+}
+
+export function defaultGamma64(boundary: number, dictSize: number): number {
+  const delta = (2 * boundary) / (dictSize - 1);
+  return 1 / (6 * delta * delta);
+}
+
+/** k(t) and dk/dt in float64. */
+export function kernel64(kind: Kernel, gamma: number, t: number): [number, number] {
+  if (kind === 'gaussian') {
+    if (!Number.isFinite(t)) return Number.isNaN(t) ? [NaN, NaN] : [0, 0];
+    const k = Math.exp(-gamma * t * t);
+    return [k, -2 * gamma * t * k];
+  }
+  if (kind === 'relu') {
+    if (Number.isNaN(t)) return [NaN, NaN];
+    return [t > 0 ? t : 0, t > 0 ? 1 : 0];
+  }
+  if (Number.isNaN(t)) return [NaN, NaN];
+  const k = Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+  const s = t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+  return [k, s];
+}
+
+export function forward64(x: ArrayLike<number>, alpha: ArrayLike<number>, p: Params64): Float64Array {
+  const d = grid64(p.boundary, p.dictSize);
+  const y = new Float64Array(x.length);
+  for (let e = 0; e < x.length; e++) {
+    const n = e % p.units;
+    let sum = 0;
+    for (let i = 0; i < p.dictSize; i++) sum += alpha[n * p.dictSize + i] * kernel64(p.kernel, p.gamma, x[e] - d[i])[0];
+    y[e] = sum;
+  }
+  return y;
+}
+
+export function backward64(
+  x: ArrayLike<number>,
+  alpha: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  p: Params64,
+): { dx: Float64Array; dalpha: Float64Array } {
+  const d = grid64(p.boundary, p.dictSize);
+  const dx = new Float64Array(x.length);
+  const dalpha = new Float64Array(p.units * p.dictSize);
+  for (let e = 0; e < x.length; e++) {
+    const n = e % p.units;
+    let sum = 0;
+    for (let i = 0; i < p.dictSize; i++) {
+      const [k, dk] = kernel64(p.kernel, p.gamma, x[e] - d[i]);
+      sum += alpha[n * p.dictSize + i] * dk;
+      dalpha[n * p.dictSize + i] += dy[e] * k;
+    }
+    dx[e] = dy[e] * sum;
+  }
+  return { dx, dalpha };
+}
+
+/** ||a - b|| / ||b|| over the finite entries of b; 0 when both are zero. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < expected.length; i++) {
+    num += (actual[i] - expected[i]) ** 2;
+    den += expected[i] ** 2;
+  }
+  if (den === 0) return Math.sqrt(num);
+  return Math.sqrt(num / den);
+}

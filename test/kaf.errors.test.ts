@@ -1,0 +1,62 @@
+// Bad input: a clear error naming the argument, expected vs received; never a crash.
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { kafLib, tf, useCpuBackend } from './helpers/setup';
+
+beforeAll(useCpuBackend);
+
+const x = (): tf.Tensor => tf.ones([2, 3]);
+const alpha = (): tf.Tensor => tf.ones([3, 4]);
+
+type Op = typeof kafLib.kaf;
+
+function expectKafError(run: (op: Op) => unknown, message: RegExp): void {
+  for (const op of [kafLib.kaf, kafLib.kafReference]) {
+    expect(() => tf.tidy(() => run(op) as tf.Tensor), op.name).toThrow(message);
+  }
+}
+
+describe('kaf() rejects bad input with a clear error', () => {
+  const cases: [string, (op: Op) => unknown, RegExp][] = [
+    ['string x', (op) => op(tf.tensor(['a', 'b', 'c']), alpha()), /argument 'x' must be a float32 \(or int32\) tensor, received a string tensor/],
+    ['bool x', (op) => op(tf.tensor([true, false, true], [1, 3], 'bool'), alpha()), /argument 'x' .* received a bool tensor/],
+    ['complex x', (op) => op(tf.complex([1, 2, 3], [0, 0, 0]), alpha()), /argument 'x' .* received a complex64 tensor/],
+    ['bool alpha', (op) => op(x(), tf.ones([3, 4], 'bool')), /argument 'alpha' .* received a bool tensor/],
+    ['rank-0 x', (op) => op(tf.scalar(1), alpha()), /x must have rank >= 1 \(shape \[\.\.\., N\]\), received a scalar/],
+    ['rank-1 alpha', (op) => op(x(), tf.ones([3])), /alpha must have rank 2 \(shape \[N, D\]\), received shape \[3\]/],
+    ['rank-3 alpha', (op) => op(x(), tf.ones([3, 4, 1])), /alpha must have rank 2 .* received shape \[3, 4, 1\]/],
+    ['alpha rows != units', (op) => op(x(), tf.ones([5, 4])), /alpha.shape\[0\] must equal x.shape\[-1\] = 3 .* received alpha shape \[5, 4\]/],
+    ['D < 2', (op) => op(x(), tf.ones([3, 1])), /alpha.shape\[1\] \(the dictionary size D\) must be >= 2, received 1/],
+    ['boundary 0', (op) => op(x(), alpha(), { boundary: 0 }), /options.boundary must be a finite number > 0, received 0/],
+    ['boundary negative', (op) => op(x(), alpha(), { boundary: -1 }), /options.boundary .* received -1/],
+    ['boundary NaN', (op) => op(x(), alpha(), { boundary: NaN }), /options.boundary .* received NaN/],
+    ['boundary Infinity', (op) => op(x(), alpha(), { boundary: Infinity }), /options.boundary .* received Infinity/],
+    ['boundary string', (op) => op(x(), alpha(), { boundary: '3' as unknown as number }), /options.boundary .* received '3'/],
+    ['gamma 0', (op) => op(x(), alpha(), { gamma: 0 }), /options.gamma must be a finite number > 0, received 0/],
+    ['gamma Infinity', (op) => op(x(), alpha(), { gamma: Infinity }), /options.gamma .* received Infinity/],
+    ['gamma NaN', (op) => op(x(), alpha(), { gamma: NaN }), /options.gamma .* received NaN/],
+    ['unknown kernel', (op) => op(x(), alpha(), { kernel: 'tanh' as 'relu' }), /options.kernel must be one of gaussian, relu, softplus, received 'tanh'/],
+    ['unknown option', (op) => op(x(), alpha(), { gama: 1 } as object), /unknown option 'gama'/],
+    ['options not an object', (op) => op(x(), alpha(), 3 as unknown as object), /options must be an object, received 3/],
+    ['x not a tensor', (op) => op({} as tf.Tensor, alpha()), /argument 'x' must be a tf.Tensor or a TensorLike/],
+  ];
+  for (const [name, run, message] of cases) {
+    it(name, () => expectKafError(run, message));
+  }
+
+  it('names the op that failed', () => {
+    expect(() => kafLib.kaf(tf.scalar(1), alpha())).toThrow(/^kaf: /);
+    expect(() => kafLib.kafReference(tf.scalar(1), alpha())).toThrow(/^kafReference: /);
+  });
+
+  it('leaks no tensors when it throws', () => {
+    const a = tf.ones([3, 4]);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 10; i++) {
+      expect(() => kafLib.kaf(tf.tensor2d([[1, 2, 3]], [1, 3], 'int32'), a, { gamma: -1 })).toThrow();
+    }
+    // The int32 inputs the caller created are theirs; the op's own cast must not stay behind.
+    expect(tf.memory().numTensors - before).toBeLessThanOrEqual(10);
+    a.dispose();
+  });
+});

@@ -1,0 +1,110 @@
+// Forward values of kaf() (native kernels on the cpu backend) against the float64 formula.
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { defaultGamma64, forward64, type Kernel, relativeError } from './helpers/reference64';
+import { freshSeed, randomInputs, randomNormals, randomShape, Rng } from './helpers/random';
+import { kafLib, tf, useCpuBackend } from './helpers/setup';
+
+const seed = freshSeed();
+const KERNELS: Kernel[] = ['gaussian', 'relu', 'softplus'];
+const TOLERANCE = 1e-5;
+
+beforeAll(useCpuBackend);
+
+describe(`kaf forward vs float64 (seed ${seed})`, () => {
+  it('runs the native kernel on the cpu backend', () => {
+    expect(kafLib.info().native.error).toBeUndefined();
+    expect(kafLib.info().backends.cpu).toBe('native-cpu');
+  });
+
+  for (const kernel of KERNELS) {
+    it(`matches for the ${kernel} kernel on random shapes, ranks 1-5, N 1-1000, D 2-64`, () => {
+      const rng = new Rng(seed ^ kernel.length);
+      for (let trial = 0; trial < 12; trial++) {
+        const rank = 1 + (trial % 5);
+        const units = trial === 0 ? 1 : trial === 1 ? 1000 : rng.int(1, 300);
+        const dictSize = trial === 2 ? 2 : trial === 3 ? 64 : rng.int(2, 40);
+        const shape = randomShape(rng, rank, units, 3000);
+        const boundary = rng.pick([3, 1, 5.5]);
+        const gamma = rng.next() < 0.5 ? defaultGamma64(boundary, dictSize) : rng.uniform(0.05, 4);
+        const count = shape.reduce((a, b) => a * b, 1);
+        const x = randomInputs(rng, count, boundary);
+        const alpha = randomNormals(rng, units * dictSize);
+        const options = { boundary, gamma, kernel };
+        const y = tf.tidy(() => kafLib.kaf(tf.tensor(x, shape), tf.tensor2d(alpha, [units, dictSize]), options));
+        expect(y.shape).toEqual(shape);
+        expect(y.dtype).toBe('float32');
+        const expected = forward64(x, alpha, { units, dictSize, ...options });
+        const actual = y.dataSync();
+        y.dispose();
+        const context = `seed ${seed}, trial ${trial}, shape [${shape}], D ${dictSize}, ${JSON.stringify(options)}`;
+        expect(Array.from(actual).every(Number.isFinite), context).toBe(true);
+        expect(relativeError(actual, expected), context).toBeLessThan(TOLERANCE);
+      }
+    });
+  }
+
+  it('uses boundary 3, the gaussian kernel and gamma = 1/(6 delta^2) by default', () => {
+    const rng = new Rng(seed + 1);
+    const x = randomInputs(rng, 50, 3);
+    const alpha = randomNormals(rng, 5 * 9);
+    const y = tf.tidy(() => kafLib.kaf(tf.tensor2d(x, [10, 5]), tf.tensor2d(alpha, [5, 9])).dataSync());
+    const expected = forward64(x, alpha, { units: 5, dictSize: 9, boundary: 3, gamma: defaultGamma64(3, 9), kernel: 'gaussian' });
+    expect(relativeError(y, expected)).toBeLessThan(TOLERANCE);
+  });
+
+  it('stays finite for huge |x| and gives exact limits for the gaussian at +-Infinity', () => {
+    const x = Float32Array.from([1e4, -1e4, 3e38, -3e38, Infinity, -Infinity, 0.5]);
+    const alpha = Float32Array.from([1, -2, 3, 0.5, 7]);
+    const y = tf.tidy(() => kafLib.kaf(tf.tensor2d(x, [7, 1]), tf.tensor2d(alpha, [1, 5])).dataSync());
+    const expected = forward64(x, alpha, { units: 1, dictSize: 5, boundary: 3, gamma: defaultGamma64(3, 5), kernel: 'gaussian' });
+    expect(Array.from(y.slice(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(y[6]).toBeCloseTo(expected[6], 5);
+  });
+
+  it('relu and softplus follow the formula at +-Infinity', () => {
+    const x = tf.tensor2d([Infinity, -Infinity], [2, 1]);
+    const alpha = tf.tensor2d([[1, 2]]);
+    expect(Array.from(tf.tidy(() => kafLib.kaf(x, alpha, { kernel: 'relu' }).dataSync()))).toEqual([Infinity, 0]);
+    expect(Array.from(tf.tidy(() => kafLib.kaf(x, alpha, { kernel: 'softplus' }).dataSync()))).toEqual([Infinity, 0]);
+    tf.dispose([x, alpha]);
+  });
+
+  for (const kernel of KERNELS) {
+    it(`puts NaN only where x is NaN (${kernel})`, () => {
+      const rng = new Rng(seed + 2);
+      const x = randomInputs(rng, 64, 3);
+      x[5] = NaN;
+      x[40] = NaN;
+      const y = tf.tidy(() => kafLib.kaf(tf.tensor2d(x, [8, 8]), tf.tensor2d(randomNormals(rng, 8 * 6), [8, 6]), { kernel }).dataSync());
+      const nanAt = Array.from(y.keys()).filter((i) => Number.isNaN(y[i]));
+      expect(nanAt).toEqual([5, 40]);
+    });
+  }
+
+  it('casts int32 inputs to float32 the way tfjs ops do', () => {
+    const y = tf.tidy(() => {
+      const xInt = tf.tensor2d([[-2, 0, 1]], [1, 3], 'int32');
+      const alpha = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      const a = kafLib.kaf(xInt, alpha).dataSync();
+      const b = kafLib.kaf(tf.cast(xInt, 'float32'), alpha).dataSync();
+      return [Array.from(a), Array.from(b)];
+    });
+    expect(y[0]).toEqual(y[1]);
+  });
+
+  it('accepts plain arrays as TensorLike', () => {
+    const y = tf.tidy(() => kafLib.kaf([[0.5, -0.5]], [[1, 0], [0, 1]]).dataSync());
+    const expected = forward64([0.5, -0.5], [1, 0, 0, 1], { units: 2, dictSize: 2, boundary: 3, gamma: defaultGamma64(3, 2), kernel: 'gaussian' });
+    expect(relativeError(y, expected)).toBeLessThan(TOLERANCE);
+  });
+
+  it('gives an empty output for empty inputs', () => {
+    for (const [shape, units] of [[[0, 4], 4], [[3, 0], 0], [[2, 0, 5], 5]] as const) {
+      const y = tf.tidy(() => kafLib.kaf(tf.zeros([...shape]), tf.ones([units, 3])));
+      expect(y.shape).toEqual(shape);
+      expect(y.size).toBe(0);
+      y.dispose();
+    }
+  });
+});
