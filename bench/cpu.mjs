@@ -1,0 +1,97 @@
+// CPU benchmark: kaf (native) vs kafReference (tensor ops) vs tf.relu, forward and
+// forward+backward, on one tfjs backend, in one run. Prints medians and ratios.
+//
+//   npm run bench                       # [4096 x 1024], D = 20, backend cpu
+//   npm run bench -- --rows 1024 --units 256 --D 20 --reps 15 --ref-reps 3 --json out.json
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '4096' },
+    units: { type: 'string', default: '1024' },
+    D: { type: 'string', default: '20' },
+    reps: { type: 'string', default: '15' },
+    'ref-reps': { type: 'string', default: '3' },
+    backend: { type: 'string', default: 'cpu' },
+    json: { type: 'string' },
+  },
+});
+const rows = Number(args.rows);
+const units = Number(args.units);
+const dictSize = Number(args.D);
+const reps = Number(args.reps);
+const refReps = Number(args['ref-reps']);
+
+const tf = require('@tensorflow/tfjs');
+const { kaf, kafReference, info } = require('../dist/index.js');
+
+await tf.setBackend(args.backend);
+await tf.ready();
+
+const x = tf.randomUniform([rows, units], -4, 4, 'float32', 1);
+const alpha = tf.randomNormal([units, dictSize], 0, 0.3, 'float32', 2);
+const dy = tf.randomNormal([rows, units], 0, 1, 'float32', 3);
+
+/** Median wall time (ms) of `run`, which returns tensors; their data is read to finish the work. */
+function median(run, count) {
+  const times = [];
+  for (let i = 0; i < count + 1; i++) {
+    global.gc?.();
+    const start = performance.now();
+    const out = [run()].flat();
+    for (const t of out) t.dataSync();
+    const elapsed = performance.now() - start;
+    tf.dispose(out);
+    if (i > 0) times.push(elapsed); // the first run warms up
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const kafGrads = tf.grads((a, b) => kaf(a, b));
+const refGrads = tf.grads((a, b) => kafReference(a, b));
+const reluGrad = tf.grad((a) => tf.relu(a));
+
+const results = {
+  relu: { forward: median(() => tf.relu(x), reps), forwardBackward: median(() => reluGrad(x, dy), reps) },
+  kaf: { forward: median(() => kaf(x, alpha), reps), forwardBackward: median(() => kafGrads([x, alpha], dy), reps) },
+  kafReference: {
+    forward: median(() => kafReference(x, alpha), refReps),
+    forwardBackward: median(() => refGrads([x, alpha], dy), refReps),
+  },
+};
+
+const report = info();
+const meta = {
+  date: new Date().toISOString(),
+  backend: args.backend,
+  implementation: report.backends[args.backend],
+  shape: [rows, units],
+  D: dictSize,
+  reps,
+  refReps,
+  threads: report.threads,
+  cpu: os.cpus()[0]?.model,
+  cores: os.cpus().length,
+  node: process.version,
+};
+
+const fmt = (ms) => ms.toFixed(ms < 10 ? 2 : 1).padStart(10);
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`.padStart(10);
+console.log(`\n${meta.cpu} (${meta.cores} cores), ${meta.node}, backend ${meta.backend} (${meta.implementation}), ${meta.threads} threads`);
+console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafReference)\n`);
+console.log('op              forward ms  fwd+bwd ms   fwd/relu  f+b/relu');
+for (const [name, r] of Object.entries(results)) {
+  console.log(
+    `${name.padEnd(14)}${fmt(r.forward)}  ${fmt(r.forwardBackward)} ${ratio(r.forward, results.relu.forward)}${ratio(r.forwardBackward, results.relu.forwardBackward)}`,
+  );
+}
+console.log(
+  `\nkafReference / kaf: forward ${(results.kafReference.forward / results.kaf.forward).toFixed(1)}x, ` +
+    `forward+backward ${(results.kafReference.forwardBackward / results.kaf.forwardBackward).toFixed(1)}x`,
+);
+if (args.json) writeFileSync(args.json, JSON.stringify({ meta, results }, null, 2));
