@@ -9,9 +9,13 @@
         "native/node/addon.cc",
         "native/node/checks.cc",
         "native/node/cpu_ops.cc",
+        "native/node/tensorflow_ops.cc",
+        "native/tensorflow/tf_capi.cc",
+        "native/tensorflow/tf_ops.cc",
         "native/cuda/cuda_runtime_info_stub.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "libraries": ["-ldl"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

@@ -1,7 +1,10 @@
 // CPU benchmark: kaf (native) vs kafReference (tensor ops) vs tf.relu, forward and
-// forward+backward, on one tfjs backend, in one run. Prints medians and ratios.
+// forward+backward, on one tfjs backend, in one run. Prints medians, ratios, and the peak tensor
+// memory of one forward+backward step (tf.profile: every tensor tfjs allocates, intermediates
+// included; scratch memory inside a native kernel is not counted, and is O(N * D) for kaf).
 //
-//   npm run bench                       # [4096 x 1024], D = 20, backend cpu
+//   npm run bench                              # [4096 x 1024], D = 20, backend cpu
+//   npm run bench -- --backend tensorflow      # tfjs-node (npm run setup:tfjs-node)
 //   npm run bench -- --rows 1024 --units 256 --D 20 --reps 15 --ref-reps 3 --json out.json
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,7 +29,8 @@ const dictSize = Number(args.D);
 const reps = Number(args.reps);
 const refReps = Number(args['ref-reps']);
 
-const tf = require('@tensorflow/tfjs');
+process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'; // TensorFlow's C++ notices off
+const tf = require(args.backend === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs');
 const { kaf, kafReference, info } = require('../dist/index.js');
 
 await tf.setBackend(args.backend);
@@ -56,13 +60,29 @@ const kafGrads = tf.grads((a, b) => kaf(a, b));
 const refGrads = tf.grads((a, b) => kafReference(a, b));
 const reluGrad = tf.grad((a) => tf.relu(a));
 
+/** Peak bytes of tfjs tensors alive during one forward+backward step, beyond the inputs. */
+async function peakBytes(run) {
+  const profile = await tf.profile(() => {
+    const out = [run()].flat();
+    for (const t of out) t.dataSync();
+    return out;
+  });
+  tf.dispose(profile.result);
+  return profile.peakBytes;
+}
+
+async function measure(forward, forwardBackward, count) {
+  return {
+    forward: median(forward, count),
+    forwardBackward: median(forwardBackward, count),
+    peakBytes: await peakBytes(forwardBackward),
+  };
+}
+
 const results = {
-  relu: { forward: median(() => tf.relu(x), reps), forwardBackward: median(() => reluGrad(x, dy), reps) },
-  kaf: { forward: median(() => kaf(x, alpha), reps), forwardBackward: median(() => kafGrads([x, alpha], dy), reps) },
-  kafReference: {
-    forward: median(() => kafReference(x, alpha), refReps),
-    forwardBackward: median(() => refGrads([x, alpha], dy), refReps),
-  },
+  relu: await measure(() => tf.relu(x), () => reluGrad(x, dy), reps),
+  kaf: await measure(() => kaf(x, alpha), () => kafGrads([x, alpha], dy), reps),
+  kafReference: await measure(() => kafReference(x, alpha), () => refGrads([x, alpha], dy), refReps),
 };
 
 const report = info();
@@ -84,10 +104,12 @@ const fmt = (ms) => ms.toFixed(ms < 10 ? 2 : 1).padStart(10);
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`.padStart(10);
 console.log(`\n${meta.cpu} (${meta.cores} cores), ${meta.node}, backend ${meta.backend} (${meta.implementation}), ${meta.threads} threads`);
 console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafReference)\n`);
-console.log('op              forward ms  fwd+bwd ms   fwd/relu  f+b/relu');
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`.padStart(10);
+console.log('op              forward ms  fwd+bwd ms   fwd/relu  f+b/relu  peak f+b  peak/relu');
 for (const [name, r] of Object.entries(results)) {
   console.log(
-    `${name.padEnd(14)}${fmt(r.forward)}  ${fmt(r.forwardBackward)} ${ratio(r.forward, results.relu.forward)}${ratio(r.forwardBackward, results.relu.forwardBackward)}`,
+    `${name.padEnd(14)}${fmt(r.forward)}  ${fmt(r.forwardBackward)} ${ratio(r.forward, results.relu.forward)}${ratio(r.forwardBackward, results.relu.forwardBackward)}` +
+      `${mib(r.peakBytes)} ${ratio(r.peakBytes, results.relu.peakBytes)}`,
   );
 }
 console.log(

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { loadNative, type NativeCudaInfo } from './native';
-import { hasKafKernel } from './register';
+import { ensureTensorflowKernels, hasKafKernel } from './register';
 
 /** Which implementation kaf() uses on a backend. */
-export type Implementation = 'native-cpu' | 'tensor-ops';
+export type Implementation = 'native-cpu' | 'tensorflow-op' | 'tensor-ops';
 
 export interface KafInfo {
   /** Whether the native addon loaded, from where, and why not if it did not. */
@@ -15,6 +15,11 @@ export interface KafInfo {
   threads: number;
   /** For each tfjs backend registered now: the implementation kaf() runs there. */
   backends: Record<string, Implementation>;
+  /**
+   * The TensorFlow custom ops (present once the `tensorflow` backend of tfjs-node is registered):
+   * whether they are registered in TensorFlow, why not, and how often their kernels have run.
+   */
+  tensorflow?: { registered: boolean; error?: string; ops: string[]; runs: { forward: number; backward: number } };
 }
 
 export function info(): KafInfo {
@@ -22,7 +27,17 @@ export function info(): KafInfo {
   const nativeInfo = loaded.addon?.info();
   const backends: Record<string, Implementation> = {};
   for (const name of Object.keys(tf.engine().registryFactory)) {
-    backends[name] = hasKafKernel(name) ? 'native-cpu' : 'tensor-ops';
+    backends[name] = !hasKafKernel(name) ? 'tensor-ops' : name === 'tensorflow' ? 'tensorflow-op' : 'native-cpu';
+  }
+  let tensorflow: KafInfo['tensorflow'];
+  if ('tensorflow' in backends) {
+    const registration = ensureTensorflowKernels();
+    tensorflow = {
+      registered: registration.ok,
+      ...(registration.error ? { error: registration.error } : {}),
+      ops: registration.ok ? [registration.forwardOp, registration.backwardOp] : [],
+      runs: loaded.addon?.tensorflowOpCounts() ?? { forward: 0, backward: 0 },
+    };
   }
   return {
     native: { loaded: loaded.addon !== null, path: loaded.path, ...(loaded.error ? { error: loaded.error } : {}) },
@@ -35,5 +50,6 @@ export function info(): KafInfo {
     },
     threads: nativeInfo?.threads ?? 0,
     backends,
+    ...(tensorflow ? { tensorflow } : {}),
   };
 }

@@ -21,8 +21,21 @@ export interface NativeCudaInfo {
   error?: string;
 }
 
+/** Result of registering the KAF ops inside the TensorFlow runtime loaded by tfjs-node. */
+export interface TensorflowRegistration {
+  ok: boolean;
+  alreadyRegistered: boolean;
+  error?: string;
+  forwardOp: string;
+  backwardOp: string;
+}
+
 /** The functions exported by build/Release/tfjs_kaf.node. */
 export interface NativeAddon {
+  /** Registers TfjsKaf / TfjsKafGrad in the process's TensorFlow, once per process. */
+  registerTensorflowOps(): TensorflowRegistration;
+  /** How many times the TensorFlow kernels ran (forward, backward). */
+  tensorflowOpCounts(): { forward: number; backward: number };
   info(): { threads: number; cuda: NativeCudaInfo };
   kafForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;
   kafBackward(

@@ -6,19 +6,42 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cpuKernelConfigs } from './kernels/cpu';
 import { kafGradConfig } from './kernels/gradients';
 import { KAF } from './kernels/names';
-import { nativeAddon } from './native';
+import { tensorflowKernelConfigs } from './kernels/tensorflow';
+import { nativeAddon, type TensorflowRegistration } from './native';
 
 function registerKernelOnce(config: tf.KernelConfig): void {
   if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
 }
 
+/** At import: the cpu kernels (when the addon loaded) and the gradient. */
 export function registerKafKernels(): void {
   const addon = nativeAddon();
   if (addon !== null) cpuKernelConfigs(addon).forEach(registerKernelOnce);
   if (tf.getGradient(KAF) === undefined) tf.registerGradient(kafGradConfig);
 }
 
+let tensorflowRegistration: TensorflowRegistration | undefined;
+
+/**
+ * The `tensorflow` backend's kernels need the ops registered inside TensorFlow first, which is
+ * possible only once tfjs-node has loaded TensorFlow: done on first use of that backend (kaf() or
+ * info()), once. A failure is remembered and reported by info(); kaf() then uses the composition.
+ */
+export function ensureTensorflowKernels(): TensorflowRegistration {
+  if (tensorflowRegistration === undefined) {
+    const addon = nativeAddon();
+    const result: TensorflowRegistration =
+      addon === null
+        ? { ok: false, alreadyRegistered: false, error: 'native addon not loaded', forwardOp: '', backwardOp: '' }
+        : addon.registerTensorflowOps();
+    if (result.ok) tensorflowKernelConfigs(result).forEach(registerKernelOnce);
+    tensorflowRegistration = result;
+  }
+  return tensorflowRegistration;
+}
+
 /** Whether kaf() on `backendName` runs a registered kernel rather than the composition. */
 export function hasKafKernel(backendName: string): boolean {
+  if (backendName === 'tensorflow') ensureTensorflowKernels();
   return tf.getKernel(KAF, backendName) !== undefined;
 }

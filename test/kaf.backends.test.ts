@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { freshSeed, randomInputs, randomNormals, Rng } from './helpers/random';
 import { relativeError } from './helpers/reference64';
-import { kafLib, tf, useCpuBackend } from './helpers/setup';
+import { BACKENDS, kafLib, tf, useBackend, useCpuBackend } from './helpers/setup';
 
 const seed = freshSeed();
 const FALLBACK = 'cpu-without-kaf';
@@ -35,9 +35,9 @@ beforeAll(async () => {
 });
 
 describe(`native kernels vs the tensor-op composition (seed ${seed})`, () => {
-  for (const kernel of ['gaussian', 'relu', 'softplus'] as const) {
-    it(`agree on the cpu backend (${kernel}), values and gradients`, async () => {
-      await tf.setBackend('cpu');
+  for (const [backend, kernel] of BACKENDS.flatMap((b) => (['gaussian', 'relu', 'softplus'] as const).map((k) => [b, k] as const))) {
+    it(`agree on the ${backend} backend (${kernel}), values and gradients`, async () => {
+      await useBackend(backend);
       const rng = new Rng(seed + kernel.length);
       const [rows, units, dictSize] = [rng.int(1, 40), rng.int(1, 200), rng.int(2, 30)];
       const x = tf.tensor2d(randomInputs(rng, rows * units, 3), [rows, units]);
@@ -46,7 +46,7 @@ describe(`native kernels vs the tensor-op composition (seed ${seed})`, () => {
       const options = { kernel, boundary: 3 };
       const native = evaluate(kafLib.kaf, x, alpha, dy, options);
       const reference = evaluate(kafLib.kafReference, x, alpha, dy, options);
-      const context = `seed ${seed}, [${rows}, ${units}], D ${dictSize}`;
+      const context = `${backend}, seed ${seed}, [${rows}, ${units}], D ${dictSize}`;
       expect(relativeError(native.y, reference.y), context).toBeLessThan(1e-5);
       expect(relativeError(native.dx, reference.dx), context).toBeLessThan(1e-5);
       expect(relativeError(native.dalpha, reference.dalpha), context).toBeLessThan(1e-5);

@@ -1,9 +1,7 @@
 // Bad input: a clear error naming the argument, expected vs received; never a crash.
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { kafLib, tf, useCpuBackend } from './helpers/setup';
-
-beforeAll(useCpuBackend);
+import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
 
 const x = (): tf.Tensor => tf.ones([2, 3]);
 const alpha = (): tf.Tensor => tf.ones([3, 4]);
@@ -16,7 +14,9 @@ function expectKafError(run: (op: Op) => unknown, message: RegExp): void {
   }
 }
 
-describe('kaf() rejects bad input with a clear error', () => {
+describe.each(BACKENDS)('kaf() on %s rejects bad input with a clear error', (backend) => {
+  beforeAll(() => useBackend(backend));
+
   const cases: [string, (op: Op) => unknown, RegExp][] = [
     ['string x', (op) => op(tf.tensor(['a', 'b', 'c']), alpha()), /argument 'x' must be a float32 \(or int32\) tensor, received a string tensor/],
     ['bool x', (op) => op(tf.tensor([true, false, true], [1, 3], 'bool'), alpha()), /argument 'x' .* received a bool tensor/],

@@ -3,18 +3,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { defaultGamma64, forward64, type Kernel, relativeError } from './helpers/reference64';
 import { freshSeed, randomInputs, randomNormals, randomShape, Rng } from './helpers/random';
-import { kafLib, tf, useCpuBackend } from './helpers/setup';
+import { BACKENDS, kafLib, NATIVE_IMPLEMENTATION, tf, useBackend } from './helpers/setup';
 
 const seed = freshSeed();
 const KERNELS: Kernel[] = ['gaussian', 'relu', 'softplus'];
 const TOLERANCE = 1e-5;
 
-beforeAll(useCpuBackend);
+describe.each(BACKENDS)(`kaf forward vs float64 on %s (seed ${seed})`, (backend) => {
+  beforeAll(() => useBackend(backend));
 
-describe(`kaf forward vs float64 (seed ${seed})`, () => {
-  it('runs the native kernel on the cpu backend', () => {
+  it('runs the native kernel on this backend', () => {
     expect(kafLib.info().native.error).toBeUndefined();
-    expect(kafLib.info().backends.cpu).toBe('native-cpu');
+    expect(kafLib.info().backends[backend]).toBe(NATIVE_IMPLEMENTATION[backend]);
   });
 
   for (const kernel of KERNELS) {
@@ -37,7 +37,7 @@ describe(`kaf forward vs float64 (seed ${seed})`, () => {
         const expected = forward64(x, alpha, { units, dictSize, ...options });
         const actual = y.dataSync();
         y.dispose();
-        const context = `seed ${seed}, trial ${trial}, shape [${shape}], D ${dictSize}, ${JSON.stringify(options)}`;
+        const context = `${backend}, seed ${seed}, trial ${trial}, shape [${shape}], D ${dictSize}, ${JSON.stringify(options)}`;
         expect(Array.from(actual).every(Number.isFinite), context).toBe(true);
         expect(relativeError(actual, expected), context).toBeLessThan(TOLERANCE);
       }

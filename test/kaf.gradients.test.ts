@@ -4,13 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { backward64, defaultGamma64, forward64, type Kernel, relativeError } from './helpers/reference64';
 import { freshSeed, randomInputs, randomNormals, randomShape, Rng } from './helpers/random';
-import { kafLib, tf, useCpuBackend } from './helpers/setup';
+import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
 
 const seed = freshSeed();
 const KERNELS: Kernel[] = ['gaussian', 'relu', 'softplus'];
 const TOLERANCE = 1e-5;
-
-beforeAll(useCpuBackend);
 
 interface Case {
   shape: number[];
@@ -47,7 +45,9 @@ function opGradients(c: Case): { dx: Float32Array; dalpha: Float32Array } {
   });
 }
 
-describe(`kaf gradients (seed ${seed})`, () => {
+describe.each(BACKENDS)(`kaf gradients on %s (seed ${seed})`, (backend) => {
+  beforeAll(() => useBackend(backend));
+
   for (const kernel of KERNELS) {
     it(`match the float64 formula for the ${kernel} kernel on random shapes`, () => {
       const rng = new Rng(seed ^ (kernel.length * 7919));
@@ -57,7 +57,7 @@ describe(`kaf gradients (seed ${seed})`, () => {
         const c = randomCase(rng, kernel, 1 + (trial % 5), units, dictSize, 3000);
         const { dx, dalpha } = opGradients(c);
         const expected = backward64(c.x, c.alpha, c.dy, { units, dictSize, ...c.options });
-        const context = `seed ${seed}, trial ${trial}, shape [${c.shape}], D ${dictSize}, ${JSON.stringify(c.options)}`;
+        const context = `${backend}, seed ${seed}, trial ${trial}, shape [${c.shape}], D ${dictSize}, ${JSON.stringify(c.options)}`;
         expect(relativeError(dx, expected.dx), `dx: ${context}`).toBeLessThan(TOLERANCE);
         expect(relativeError(dalpha, expected.dalpha), `dalpha: ${context}`).toBeLessThan(TOLERANCE);
       }
@@ -87,7 +87,7 @@ describe(`kaf gradients (seed ${seed})`, () => {
         return (loss(c.x, plus) - loss(c.x, minus)) / (2 * h);
       });
       const { dx, dalpha } = opGradients(c);
-      const context = `seed ${seed}, shape [${c.shape}], D ${c.dictSize}, ${JSON.stringify(c.options)}`;
+      const context = `${backend}, seed ${seed}, shape [${c.shape}], D ${c.dictSize}, ${JSON.stringify(c.options)}`;
       expect(relativeError(dx, fdX), `dx: ${context}`).toBeLessThan(1e-4);
       expect(relativeError(dalpha, fdAlpha), `dalpha: ${context}`).toBeLessThan(1e-4);
     });

@@ -2,11 +2,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { nativeAddon } from '../src/native';
-import { kafLib, tf, useCpuBackend } from './helpers/setup';
+import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
 
-beforeAll(useCpuBackend);
+describe.each(BACKENDS)('tensors on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
 
-describe('resources', () => {
   it('leaves tf.memory().numTensors unchanged after 1000 forward+backward calls in tf.tidy', () => {
     const x = tf.randomNormal([16, 32]);
     const alpha = tf.randomNormal([32, 10]);
@@ -21,7 +21,9 @@ describe('resources', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, alpha]);
   });
+});
 
+describe('native memory', () => {
   it('does not grow RSS beyond a bound over 10,000 native calls', () => {
     const addon = nativeAddon()!;
     const params = { units: 64, dictSize: 20, boundary: 3, gamma: 2, kernel: 'gaussian' as const };

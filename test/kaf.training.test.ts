@@ -2,10 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { freshSeed, Rng } from './helpers/random';
-import { kafLib, tf, useCpuBackend } from './helpers/setup';
+import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
 
 const seed = freshSeed();
-beforeAll(useCpuBackend);
 
 // y = sin(2x) * exp(-x^2 / 4) on [-3, 3]: smooth, oscillating, hard for 8 ReLU units.
 const target = (x: number): number => Math.sin(2 * x) * Math.exp((-x * x) / 4);
@@ -37,11 +36,13 @@ function train(activation: 'kaf' | 'relu', rng: Rng): number {
   return final;
 }
 
-describe(`training through kaf (seed ${seed})`, () => {
+describe.each(BACKENDS)(`training through kaf on %s (seed ${seed})`, (backend) => {
+  beforeAll(() => useBackend(backend));
+
   it('fits a 1-D target function below a bound, and better than ReLU of the same size', () => {
     const kafLoss = train('kaf', new Rng(seed));
     const reluLoss = train('relu', new Rng(seed));
-    const context = `seed ${seed}: kaf loss ${kafLoss}, relu loss ${reluLoss}`;
+    const context = `${backend}, seed ${seed}: kaf loss ${kafLoss}, relu loss ${reluLoss}`;
     // The target's variance is ~0.17: 0.005 means the curve is fitted closely.
     expect(kafLoss, context).toBeLessThan(0.005);
     expect(kafLoss, context).toBeLessThan(reluLoss);

@@ -1,0 +1,42 @@
+// N-API side of the TensorFlow custom ops: registration on request and the execution counters.
+// Nothing here runs at module load, so tfjs-kaf loads (and info() reports) without TensorFlow.
+#include "tensorflow_ops.h"
+
+#include "../tensorflow/tf_ops.h"
+
+namespace kafnode {
+
+namespace {
+
+// registerTensorflowOps() -> { ok, alreadyRegistered, error?, forwardOp, backwardOp }
+Napi::Value registerOps(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const kaftf::RegistrationResult result = kaftf::registerKafOps();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("ok", Napi::Boolean::New(env, result.ok));
+  out.Set("alreadyRegistered", Napi::Boolean::New(env, result.alreadyRegistered));
+  if (!result.error.empty()) out.Set("error", Napi::String::New(env, result.error));
+  out.Set("forwardOp", Napi::String::New(env, kaftf::kForwardOpName));
+  out.Set("backwardOp", Napi::String::New(env, kaftf::kBackwardOpName));
+  return out;
+}
+
+// tensorflowOpCounts() -> { forward, backward }: kernel executions inside TensorFlow so far.
+Napi::Value opCounts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const kaftf::ExecutionCounts counts = kaftf::executionCounts();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("forward", Napi::Number::New(env, static_cast<double>(counts.forward)));
+  out.Set("backward", Napi::Number::New(env, static_cast<double>(counts.backward)));
+  return out;
+}
+
+}  // namespace
+
+void registerTensorflowBindings(Napi::Env env, Napi::Object exports) {
+  exports.Set("registerTensorflowOps",
+              Napi::Function::New(env, registerOps, "registerTensorflowOps"));
+  exports.Set("tensorflowOpCounts", Napi::Function::New(env, opCounts, "tensorflowOpCounts"));
+}
+
+}  // namespace kafnode

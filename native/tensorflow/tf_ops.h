@@ -1,0 +1,40 @@
+// KAF as TensorFlow ops, registered at run time into the TensorFlow runtime that tfjs-node loaded.
+//
+//   TfjsKaf(x: float [..., N], alpha: float [N, D]) -> y: float [..., N]
+//   TfjsKafGrad(x, alpha, dy) -> (dx: float [..., N], dalpha: float [N, D])
+//   attrs: boundary: float, gamma: float, kernel: {'gaussian', 'relu', 'softplus'}
+//
+// CPU kernels run the same C++ kernels as tfjs's cpu backend (native/kaf). No N-API here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kaftf {
+
+constexpr const char* kForwardOpName = "TfjsKaf";
+constexpr const char* kBackwardOpName = "TfjsKafGrad";
+
+struct RegistrationResult {
+  bool ok = false;
+  // True when the ops were already in TensorFlow's registry before this call (this addon did it
+  // earlier, or another copy of tfjs-kaf loaded from another path).
+  bool alreadyRegistered = false;
+  std::string error;
+};
+
+// Registers both ops and their CPU kernels, once per process: later calls (from any thread,
+// worker_threads included) return the first result. Registering an op twice would abort the
+// process inside TensorFlow, so this is guarded both by a process-wide flag and by asking
+// TensorFlow whether a kernel for the op already exists. Fails (never aborts) when TensorFlow is
+// not loaded; such a failure is not cached, so a later call after tfjs-node is imported works.
+RegistrationResult registerKafOps();
+
+// Times each kernel has run since the process started (tests use it to prove the ops ran in TF).
+struct ExecutionCounts {
+  int64_t forward;
+  int64_t backward;
+};
+ExecutionCounts executionCounts();
+
+}  // namespace kaftf
