@@ -5,6 +5,7 @@
       "target_name": "tfjs_kaf",
       "sources": [
         "native/kaf/kaf_cpu.cc",
+        "native/kaf/parallel_passes.cc",
         "native/kaf/thread_pool.cc",
         "native/node/addon.cc",
         "native/node/checks.cc",

@@ -94,13 +94,15 @@ describe.each(BACKENDS)(`kaf gradients on %s (seed ${seed})`, (backend) => {
   }
 
   it('gives zero-size dx and zero dalpha for empty inputs', () => {
-    const [dx, dalpha] = tf.tidy(() => {
-      const f = tf.grads((x: tf.Tensor, alpha: tf.Tensor) => kafLib.kaf(x, alpha));
-      return f([tf.zeros([0, 4]), tf.ones([4, 5])]).map((t) => tf.keep(t));
-    });
+    const f = tf.grads((x: tf.Tensor, alpha: tf.Tensor) => kafLib.kaf(x, alpha));
+    const [dx, dalpha] = tf.tidy(() => f([tf.zeros([0, 4]), tf.ones([4, 5])]).map((t) => tf.keep(t)));
     expect(dx.shape).toEqual([0, 4]);
     expect(Array.from(dalpha.dataSync())).toEqual(new Array(20).fill(0));
-    tf.dispose([dx, dalpha]);
+    // An empty last axis: no units at all.
+    const [dx0, dalpha0] = tf.tidy(() => f([tf.zeros([3, 0]), tf.ones([0, 5])]).map((t) => tf.keep(t)));
+    expect(dx0.shape).toEqual([3, 0]);
+    expect(dalpha0.shape).toEqual([0, 5]);
+    tf.dispose([dx, dalpha, dx0, dalpha0]);
   });
 
   it('trains alpha and x through tf.variableGrads and an optimizer', () => {

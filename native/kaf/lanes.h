@@ -1,0 +1,100 @@
+// Lane-block machinery shared by the 1-D and 2-D KAF kernels.
+//
+// Output elements are processed kLanes at a time. Lane j of a block handles element e0 + j, whose
+// unit (neuron) is (e0 + j) % units. The inner loops over lanes are plain C++ that the compiler
+// vectorises (see KAF_MULTIVERSION). A "Block" type supplies the math of one model:
+//
+//   void forward(int64_t first, int64_t length, const float* coef, int64_t coefStride);
+//   void backward(int64_t first, int64_t length, const float* coef, int64_t coefStride,
+//                 double* partial, int64_t partialStride);
+//
+// `first` is the block's first output element, `length` <= kLanes, `coef` points at the block's
+// unit in the wrapped coefficient layout, and backward adds its dalpha contributions (in double)
+// to partial[q * partialStride + j] for coefficient q of lane j.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "kernel_functions.h"
+
+// Each pass is compiled for AVX-512, AVX2+FMA and baseline x86-64; the loader picks the best one
+// the CPU supports (GNU ifunc), so one binary is both portable and fast.
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
+#define KAF_MULTIVERSION \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define KAF_MULTIVERSION
+#endif
+
+namespace kaf {
+
+constexpr int kLanes = 16;
+
+// alpha [units, perUnit] rearranged so the coefficients of kLanes consecutive elements are
+// contiguous: values[q * stride + k] = alpha[(k % units) * perUnit + q], k in [0, units + kLanes).
+// Lane j of a block whose first element has unit p reads values[q * stride + p + j]: the right
+// unit even when the block wraps around the end of a row (or several rows, for units < kLanes).
+struct WrappedCoefficients {
+  int64_t stride;
+  std::vector<float> values;
+
+  WrappedCoefficients(const float* alpha, int64_t units, int64_t perUnit)
+      : stride(units + kLanes), values(static_cast<size_t>(perUnit * stride)) {
+    for (int64_t q = 0; q < perUnit; ++q) {
+      float* row = values.data() + q * stride;
+      for (int64_t k = 0; k < stride; ++k) row[k] = alpha[(k % units) * perUnit + q];
+    }
+  }
+  const float* at(int64_t unit) const { return values.data() + unit; }
+};
+
+// Padded lanes of the last block of a column range write past `last`: room for one block more.
+inline int64_t columnPartialStride(int64_t first, int64_t last) { return last - first + kLanes; }
+
+// Forward over output elements [begin, end); begin is a multiple of kLanes.
+template <class Block>
+KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
+                                       int64_t begin, int64_t end) {
+  int64_t phase = begin % units;
+  for (int64_t e = begin; e < end; e += kLanes) {
+    block.forward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride);
+    phase = (phase + kLanes) % units;
+  }
+}
+
+// Backward over output elements [begin, end); dalpha into partial[perUnit][c.stride] by wrapped
+// position (position k belongs to unit k % units).
+template <class Block>
+KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
+                                        int64_t begin, int64_t end, double* partial) {
+  int64_t phase = begin % units;
+  for (int64_t e = begin; e < end; e += kLanes) {
+    block.backward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride, partial + phase,
+                   c.stride);
+    phase = (phase + kLanes) % units;
+  }
+}
+
+// Backward over units [first, last) of every row, rows in order (so each unit's sum has a fixed
+// order); dalpha into partial[perUnit][columnPartialStride(first, last)] at (unit - first).
+template <class Block>
+KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& c, int64_t units,
+                                       int64_t rows, int64_t first, int64_t last, double* partial) {
+  const int64_t partialStride = columnPartialStride(first, last);
+  for (int64_t row = 0; row < rows; ++row) {
+    for (int64_t n = first; n < last; n += kLanes) {
+      block.backward(row * units + n, std::min<int64_t>(kLanes, last - n), c.at(n), c.stride,
+                     partial + (n - first), partialStride);
+    }
+  }
+}
+
+// Copies `length` values into a zero-padded block of kLanes.
+KAF_ALWAYS_INLINE void loadPadded(const float* src, int64_t length, float* dst) {
+  std::fill(dst, dst + kLanes, 0.f);
+  std::copy(src, src + length, dst);
+}
+
+}  // namespace kaf
