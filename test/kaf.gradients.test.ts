@@ -2,7 +2,7 @@
 // and against central finite differences of the float64 forward.
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { backward64, defaultGamma64, forward64, type Kernel, relativeError } from './helpers/reference64';
+import { backward64, defaultGamma64, forward64, grid64, type Kernel, relativeError } from './helpers/reference64';
 import { freshSeed, randomInputs, randomNormals, randomShape, Rng } from './helpers/random';
 import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
 
@@ -66,8 +66,15 @@ describe.each(BACKENDS)(`kaf gradients on %s (seed ${seed})`, (backend) => {
     it(`match central finite differences in float64 (${kernel})`, () => {
       const rng = new Rng(seed ^ (kernel.length * 104729));
       const c = randomCase(rng, kernel, 2, rng.int(1, 6), rng.int(2, 9), 60);
-      // Finite differences need a smooth neighbourhood: keep x inside and away from relu's kinks.
-      c.x = Float32Array.from(c.x, (v) => (Math.abs(v) > 2 * c.options.boundary ? rng.uniform(-2, 2) : v));
+      // Finite differences need a smooth neighbourhood: keep x inside the dictionary's range and
+      // away from the grid points, where relu's kinks are (edge values include grid points).
+      const grid = grid64(c.options.boundary, c.dictSize);
+      const nearGrid = (v: number): boolean => grid.some((d) => Math.abs(v - d) < 1e-3);
+      c.x = Float32Array.from(c.x, (v) => {
+        let value = Math.abs(v) > 2 * c.options.boundary ? rng.uniform(-2, 2) : v;
+        while (nearGrid(value)) value += 0.0123;
+        return value;
+      });
       const p = { units: c.units, dictSize: c.dictSize, ...c.options };
       const loss = (x: ArrayLike<number>, alpha: ArrayLike<number>): number =>
         forward64(x, alpha, p).reduce((s, y, e) => s + c.dy[e] * y, 0);
