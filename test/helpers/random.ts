@@ -33,7 +33,16 @@ export class Rng {
   }
 }
 
-/** A shape of the given rank whose last axis is `units` and whose size stays near `maxSize`. */
+/**
+ * A shape of the given rank whose last axis is `units`, with at least MIN_RANDOM_SIZE elements when
+ * the rank allows (leading axes grow) and a size near `maxSize` at most.
+ *
+ * Why a minimum: the accuracy criterion is a norm over the tensor. A single element whose terms
+ * cancel (sum |terms| >> |sum|) has a float32 rounding error, relative to itself, that no float32
+ * implementation avoids; over a tensor of random values such elements are rare and small.
+ */
+export const MIN_RANDOM_SIZE = 64;
+
 export function randomShape(rng: Rng, rank: number, units: number, maxSize: number): number[] {
   const shape = [units];
   let size = units;
@@ -42,7 +51,13 @@ export function randomShape(rng: Rng, rank: number, units: number, maxSize: numb
     shape.unshift(dim);
     size *= dim;
   }
+  if (rank > 1 && size > 0 && size < MIN_RANDOM_SIZE) shape[0] *= Math.ceil(MIN_RANDOM_SIZE / size);
   return shape;
+}
+
+/** N for a random case of the given rank: a rank-1 tensor is its own last axis. */
+export function randomUnits(rng: Rng, rank: number, maxUnits: number): number {
+  return rank === 1 ? rng.int(MIN_RANDOM_SIZE, Math.max(MIN_RANDOM_SIZE, maxUnits)) : rng.int(1, maxUnits);
 }
 
 /**
