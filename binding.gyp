@@ -5,11 +5,13 @@
       "target_name": "tfjs_kaf",
       "sources": [
         "native/kaf/kaf_cpu.cc",
+        "native/kaf/kaf2d_cpu.cc",
         "native/kaf/parallel_passes.cc",
         "native/kaf/thread_pool.cc",
         "native/node/addon.cc",
         "native/node/checks.cc",
         "native/node/cpu_ops.cc",
+        "native/node/kaf2d_ops.cc",
         "native/node/tensorflow_ops.cc",
         "native/tensorflow/tf_capi.cc",
         "native/tensorflow/tf_ops.cc",

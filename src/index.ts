@@ -4,7 +4,8 @@ import { registerKafKernels } from './register';
 registerKafKernels();
 
 export { kaf, kafReference } from './ops/kaf';
+export { kaf2d, kaf2dReference } from './ops/kaf2d';
 export { info } from './info';
 export type { Implementation, KafInfo } from './info';
-export type { KafOptions, KernelName } from './params';
-export { defaultGamma, dictionary } from './params';
+export type { Kaf2dOptions, KafOptions, KernelName } from './params';
+export { defaultGamma, defaultGamma2d, dictionary } from './params';

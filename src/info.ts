@@ -19,7 +19,12 @@ export interface KafInfo {
    * The TensorFlow custom ops (present once the `tensorflow` backend of tfjs-node is registered):
    * whether they are registered in TensorFlow, why not, and how often their kernels have run.
    */
-  tensorflow?: { registered: boolean; error?: string; ops: string[]; runs: { forward: number; backward: number } };
+  tensorflow?: {
+    registered: boolean;
+    error?: string;
+    ops: string[];
+    runs: { forward: number; backward: number; forward2d: number; backward2d: number };
+  };
 }
 
 export function info(): KafInfo {
@@ -35,8 +40,10 @@ export function info(): KafInfo {
     tensorflow = {
       registered: registration.ok,
       ...(registration.error ? { error: registration.error } : {}),
-      ops: registration.ok ? [registration.forwardOp, registration.backwardOp] : [],
-      runs: loaded.addon?.tensorflowOpCounts() ?? { forward: 0, backward: 0 },
+      ops: registration.ok
+        ? [registration.forwardOp, registration.backwardOp, registration.forward2dOp, registration.backward2dOp]
+        : [],
+      runs: loaded.addon?.tensorflowOpCounts() ?? { forward: 0, backward: 0, forward2d: 0, backward2d: 0 },
     };
   }
   return {

@@ -28,17 +28,29 @@ export interface TensorflowRegistration {
   error?: string;
   forwardOp: string;
   backwardOp: string;
+  forward2dOp: string;
+  backward2dOp: string;
 }
 
 /** The functions exported by build/Release/tfjs_kaf.node. */
 export interface NativeAddon {
   /** Registers TfjsKaf / TfjsKafGrad in the process's TensorFlow, once per process. */
   registerTensorflowOps(): TensorflowRegistration;
-  /** How many times the TensorFlow kernels ran (forward, backward). */
-  tensorflowOpCounts(): { forward: number; backward: number };
+  /** How many times each TensorFlow kernel ran. */
+  tensorflowOpCounts(): { forward: number; backward: number; forward2d: number; backward2d: number };
   info(): { threads: number; cuda: NativeCudaInfo };
   kafForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;
   kafBackward(
+    x: Float32Array,
+    alpha: Float32Array,
+    dy: Float32Array,
+    params: NativeParams,
+    dx: Float32Array,
+    dalpha: Float32Array,
+  ): void;
+  /** 2-D KAF: params.units = M, x holds rows of 2M, alpha is [M, D, D], y rows of M. */
+  kaf2dForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;
+  kaf2dBackward(
     x: Float32Array,
     alpha: Float32Array,
     dy: Float32Array,

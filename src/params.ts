@@ -15,6 +15,14 @@ export interface KafOptions {
   kernel?: KernelName;
 }
 
+/** Options of kaf2d(): the two-dimensional KAF has only the gaussian kernel. */
+export interface Kaf2dOptions {
+  /** The dictionary is the D x D grid of the uniform grid on [-boundary, boundary]. Default 3. */
+  boundary?: number;
+  /** Width of the gaussian kernel. Default 1 / (4 * delta^2), as in the authors' 2-D KAF code. */
+  gamma?: number;
+}
+
 /** Fully resolved options: what the kernels receive as attributes. */
 export interface KafAttrs {
   boundary: number;
@@ -36,6 +44,12 @@ export function defaultGamma(boundary: number, dictSize: number): number {
   return 1 / (6 * delta * delta);
 }
 
+/** The authors' rule for the 2-D KAF: gamma = 1 / (4 delta^2). */
+export function defaultGamma2d(boundary: number, dictSize: number): number {
+  const delta = dictionaryStep(boundary, dictSize);
+  return 1 / (4 * delta * delta);
+}
+
 /** The dictionary d_i = -boundary + i * delta, in float64. */
 export function dictionary(boundary: number, dictSize: number): number[] {
   const delta = dictionaryStep(boundary, dictSize);
@@ -55,24 +69,40 @@ function requirePositiveFinite(op: string, name: string, value: unknown): number
   return value;
 }
 
+/** What differs between the 1-D and the 2-D KAF's options. */
+interface Variant {
+  defaultGamma: (boundary: number, dictSize: number) => number;
+  kernels: readonly KernelName[];
+}
+
+const VARIANT_1D: Variant = { defaultGamma, kernels: KERNEL_NAMES };
+export const VARIANT_2D: Variant = { defaultGamma: defaultGamma2d, kernels: ['gaussian'] };
+
 /** Validates options against a dictionary of `dictSize` points and fills in the defaults. */
-export function resolveAttrs(op: string, options: KafOptions | undefined, dictSize: number): KafAttrs {
+export function resolveAttrs(
+  op: string,
+  options: KafOptions | undefined,
+  dictSize: number,
+  variant: Variant = VARIANT_1D,
+): KafAttrs {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new Error(`${op}: options must be an object, received ${describe(options)}`);
   }
   const opts = options ?? {};
-  const known = new Set(['boundary', 'gamma', 'kernel']);
+  const known = variant.kernels.length > 1 ? ['boundary', 'gamma', 'kernel'] : ['boundary', 'gamma'];
   for (const key of Object.keys(opts)) {
-    if (!known.has(key)) {
-      throw new Error(`${op}: unknown option '${key}' (expected boundary, gamma or kernel)`);
+    if (!known.includes(key)) {
+      throw new Error(`${op}: unknown option '${key}' (expected ${known.join(', ')})`);
     }
   }
   const boundary = requirePositiveFinite(op, 'boundary', opts.boundary ?? DEFAULT_BOUNDARY);
   const gamma =
-    opts.gamma === undefined ? defaultGamma(boundary, dictSize) : requirePositiveFinite(op, 'gamma', opts.gamma);
+    opts.gamma === undefined
+      ? variant.defaultGamma(boundary, dictSize)
+      : requirePositiveFinite(op, 'gamma', opts.gamma);
   const kernel = opts.kernel ?? 'gaussian';
-  if (!KERNEL_NAMES.includes(kernel)) {
-    throw new Error(`${op}: options.kernel must be one of ${KERNEL_NAMES.join(', ')}, received ${describe(kernel)}`);
+  if (!variant.kernels.includes(kernel)) {
+    throw new Error(`${op}: options.kernel must be one of ${variant.kernels.join(', ')}, received ${describe(kernel)}`);
   }
   return { boundary, gamma, kernel };
 }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { cpuKernelConfigs } from './kernels/cpu';
-import { kafGradConfig } from './kernels/gradients';
+import { gradConfigs } from './kernels/gradients';
 import { KAF } from './kernels/names';
 import { tensorflowKernelConfigs } from './kernels/tensorflow';
 import { nativeAddon, type TensorflowRegistration } from './native';
@@ -17,7 +17,9 @@ function registerKernelOnce(config: tf.KernelConfig): void {
 export function registerKafKernels(): void {
   const addon = nativeAddon();
   if (addon !== null) cpuKernelConfigs(addon).forEach(registerKernelOnce);
-  if (tf.getGradient(KAF) === undefined) tf.registerGradient(kafGradConfig);
+  for (const config of gradConfigs) {
+    if (tf.getGradient(config.kernelName) === undefined) tf.registerGradient(config);
+  }
 }
 
 let tensorflowRegistration: TensorflowRegistration | undefined;
@@ -32,7 +34,7 @@ export function ensureTensorflowKernels(): TensorflowRegistration {
     const addon = nativeAddon();
     const result: TensorflowRegistration =
       addon === null
-        ? { ok: false, alreadyRegistered: false, error: 'native addon not loaded', forwardOp: '', backwardOp: '' }
+        ? { ok: false, alreadyRegistered: false, error: 'native addon not loaded', forwardOp: '', backwardOp: '', forward2dOp: '', backward2dOp: '' }
         : addon.registerTensorflowOps();
     if (result.ok) tensorflowKernelConfigs(result).forEach(registerKernelOnce);
     tensorflowRegistration = result;
@@ -40,8 +42,8 @@ export function ensureTensorflowKernels(): TensorflowRegistration {
   return tensorflowRegistration;
 }
 
-/** Whether kaf() on `backendName` runs a registered kernel rather than the composition. */
-export function hasKafKernel(backendName: string): boolean {
+/** Whether `kernelName` (KAF by default) has a native kernel on `backendName`. */
+export function hasKafKernel(backendName: string, kernelName: string = KAF): boolean {
   if (backendName === 'tensorflow') ensureTensorflowKernels();
-  return tf.getKernel(KAF, backendName) !== undefined;
+  return tf.getKernel(kernelName, backendName) !== undefined;
 }

@@ -29,7 +29,7 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
   it('registers the ops in TensorFlow and reports them in info()', () => {
     const report = kafLib.info();
     expect(report.backends.tensorflow).toBe('tensorflow-op');
-    expect(report.tensorflow).toMatchObject({ registered: true, ops: ['TfjsKaf', 'TfjsKafGrad'] });
+    expect(report.tensorflow).toMatchObject({ registered: true, ops: ['TfjsKaf', 'TfjsKafGrad', 'TfjsKaf2d', 'TfjsKaf2dGrad'] });
   });
 
   it('runs forward and backward as TensorFlow kernels (execution counters in the addon)', () => {
@@ -43,6 +43,18 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
     const after = addon.tensorflowOpCounts();
     expect(after.forward - before.forward).toBe(2); // kaf() and the forward inside tf.grads
     expect(after.backward - before.backward).toBe(1);
+  });
+
+  it('runs the 2-D KAF forward and backward as TensorFlow kernels too', () => {
+    const before = addon.tensorflowOpCounts();
+    tf.tidy(() => {
+      const x = tf.randomNormal([4, 6]);
+      const alpha = tf.randomNormal([3, 4, 4]);
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => kafLib.kaf2d(a, b))([x, alpha]);
+    });
+    const after = addon.tensorflowOpCounts();
+    expect(after.forward2d - before.forward2d).toBe(1);
+    expect(after.backward2d - before.backward2d).toBe(1);
   });
 
   it('registers once per process: repeated calls, and a second copy of the addon, do not re-register', () => {
@@ -82,7 +94,17 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
       expect(() => backend.executeSingleOutput('TfjsKaf', attrs(-1), [x, tf.ones([3, 4])])).toThrow(/gamma must be a finite number > 0/);
       expect(() => backend.executeSingleOutput('TfjsKaf', attrs(1, 'tanh'), [x, tf.ones([3, 4])])).toThrow(/not in the list of allowed values/);
       expect(() => backend.executeMultipleOutputs('TfjsKafGrad', attrs(1), [x, tf.ones([3, 4]), tf.ones([3, 2])], 2)).toThrow(
-        /TfjsKafGrad: dy must have the shape of x \[2, 3\], received \[3, 2\]/,
+        /TfjsKafGrad: dy must have shape \[2, 3\], received \[3, 2\]/,
+      );
+      const attrs2d = attrs(1).slice(0, 2);
+      expect(() => backend.executeSingleOutput('TfjsKaf2d', attrs2d, [x, tf.ones([1, 3, 3])])).toThrow(
+        /TfjsKaf2d: x must have rank >= 1 and an even last axis \(shape \[\.\.\., 2M\]\), received shape \[2, 3\]/,
+      );
+      expect(() => backend.executeSingleOutput('TfjsKaf2d', attrs2d, [tf.ones([2, 4]), tf.ones([2, 3, 4])])).toThrow(
+        /TfjsKaf2d: alpha must have shape \[M, D, D\] with M = x.shape\[-1\] \/ 2 = 2 and D >= 2, received shape \[2, 3, 4\]/,
+      );
+      expect(() => backend.executeMultipleOutputs('TfjsKaf2dGrad', attrs2d, [tf.ones([2, 4]), tf.ones([2, 3, 3]), tf.ones([2, 4])], 2)).toThrow(
+        /TfjsKaf2dGrad: dy must have shape \[2, 2\], received \[2, 4\]/,
       );
     });
   });

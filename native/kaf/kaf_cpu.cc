@@ -175,12 +175,6 @@ PassFunctions functionsFor(KernelKind kind) {
   }
 }
 
-std::vector<float> floatDictionary(const KafParams& p) {
-  std::vector<float> dict(static_cast<size_t>(p.dictSize));
-  for (int64_t i = 0; i < p.dictSize; ++i) dict[i] = static_cast<float>(p.dictValue(i));
-  return dict;
-}
-
 PassShape shapeOf(const KafParams& p, int64_t count, const WrappedCoefficients& coefs) {
   return {count, p.units, p.dictSize, p.dictSize, coefs.stride};
 }

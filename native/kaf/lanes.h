@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kaf_params.h"
 #include "kernel_functions.h"
 
 // Each pass is compiled for AVX-512, AVX2+FMA and baseline x86-64; the loader picks the best one
@@ -49,6 +50,13 @@ struct WrappedCoefficients {
   }
   const float* at(int64_t unit) const { return values.data() + unit; }
 };
+
+// The dictionary d_i rounded to float, as every CPU kernel compares float inputs with it.
+inline std::vector<float> floatDictionary(const KafParams& p) {
+  std::vector<float> dict(static_cast<size_t>(p.dictSize));
+  for (int64_t i = 0; i < p.dictSize; ++i) dict[i] = static_cast<float>(p.dictValue(i));
+  return dict;
+}
 
 // Padded lanes of the last block of a column range write past `last`: room for one block more.
 inline int64_t columnPartialStride(int64_t first, int64_t last) { return last - first + kLanes; }

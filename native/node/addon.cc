@@ -5,6 +5,7 @@
 #include "../cuda/cuda_runtime_info.h"
 #include "../kaf/thread_pool.h"
 #include "cpu_ops.h"
+#include "kaf2d_ops.h"
 #include "tensorflow_ops.h"
 
 namespace kafnode {
@@ -36,6 +37,7 @@ Napi::Value info(const Napi::CallbackInfo& callInfo) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, info, "info"));
   registerCpuOps(env, exports);
+  registerKaf2dOps(env, exports);
   registerTensorflowBindings(env, exports);
   return exports;
 }

@@ -8,7 +8,8 @@ namespace kafnode {
 
 namespace {
 
-// registerTensorflowOps() -> { ok, alreadyRegistered, error?, forwardOp, backwardOp }
+// registerTensorflowOps() -> { ok, alreadyRegistered, error?, forwardOp, backwardOp, forward2dOp,
+//                              backward2dOp }
 Napi::Value registerOps(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kaftf::RegistrationResult result = kaftf::registerKafOps();
@@ -18,16 +19,21 @@ Napi::Value registerOps(const Napi::CallbackInfo& info) {
   if (!result.error.empty()) out.Set("error", Napi::String::New(env, result.error));
   out.Set("forwardOp", Napi::String::New(env, kaftf::kForwardOpName));
   out.Set("backwardOp", Napi::String::New(env, kaftf::kBackwardOpName));
+  out.Set("forward2dOp", Napi::String::New(env, kaftf::kForward2dOpName));
+  out.Set("backward2dOp", Napi::String::New(env, kaftf::kBackward2dOpName));
   return out;
 }
 
-// tensorflowOpCounts() -> { forward, backward }: kernel executions inside TensorFlow so far.
+// tensorflowOpCounts() -> { forward, backward, forward2d, backward2d }: kernel executions inside
+// TensorFlow so far.
 Napi::Value opCounts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kaftf::ExecutionCounts counts = kaftf::executionCounts();
   Napi::Object out = Napi::Object::New(env);
   out.Set("forward", Napi::Number::New(env, static_cast<double>(counts.forward)));
   out.Set("backward", Napi::Number::New(env, static_cast<double>(counts.backward)));
+  out.Set("forward2d", Napi::Number::New(env, static_cast<double>(counts.forward2d)));
+  out.Set("backward2d", Napi::Number::New(env, static_cast<double>(counts.backward2d)));
   return out;
 }
 

@@ -2,7 +2,10 @@
 //
 //   TfjsKaf(x: float [..., N], alpha: float [N, D]) -> y: float [..., N]
 //   TfjsKafGrad(x, alpha, dy) -> (dx: float [..., N], dalpha: float [N, D])
-//   attrs: boundary: float, gamma: float, kernel: {'gaussian', 'relu', 'softplus'}
+//     attrs: boundary: float, gamma: float, kernel: {'gaussian', 'relu', 'softplus'}
+//   TfjsKaf2d(x: float [..., 2M], alpha: float [M, D, D]) -> y: float [..., M]
+//   TfjsKaf2dGrad(x, alpha, dy) -> (dx: float [..., 2M], dalpha: float [M, D, D])
+//     attrs: boundary: float, gamma: float
 //
 // CPU kernels run the same C++ kernels as tfjs's cpu backend (native/kaf). No N-API here.
 #pragma once
@@ -14,6 +17,8 @@ namespace kaftf {
 
 constexpr const char* kForwardOpName = "TfjsKaf";
 constexpr const char* kBackwardOpName = "TfjsKafGrad";
+constexpr const char* kForward2dOpName = "TfjsKaf2d";
+constexpr const char* kBackward2dOpName = "TfjsKaf2dGrad";
 
 struct RegistrationResult {
   bool ok = false;
@@ -23,7 +28,7 @@ struct RegistrationResult {
   std::string error;
 };
 
-// Registers both ops and their CPU kernels, once per process: later calls (from any thread,
+// Registers the four ops and their CPU kernels, once per process: later calls (from any thread,
 // worker_threads included) return the first result. Registering an op twice would abort the
 // process inside TensorFlow, so this is guarded both by a process-wide flag and by asking
 // TensorFlow whether a kernel for the op already exists. Fails (never aborts) when TensorFlow is
@@ -34,6 +39,8 @@ RegistrationResult registerKafOps();
 struct ExecutionCounts {
   int64_t forward;
   int64_t backward;
+  int64_t forward2d;
+  int64_t backward2d;
 };
 ExecutionCounts executionCounts();
 

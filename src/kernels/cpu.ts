@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type { NativeAddon, NativeParams } from '../native';
 import type { KafAttrs } from '../params';
-import { KAF, KAF_GRAD } from './names';
+import { KAF, KAF2D, KAF2D_GRAD, KAF_GRAD } from './names';
 
 /** The part of tfjs-backend-cpu's MathBackendCPU these kernels use. */
 interface CpuBackend {
@@ -17,6 +17,18 @@ function float32Values(backend: CpuBackend, info: tf.TensorInfo): Float32Array {
   return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }
 
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** How one model (1-D or 2-D KAF) maps onto the addon. */
+interface NativeModel {
+  forwardName: string;
+  backwardName: string;
+  forward: NativeAddon['kafForward'];
+  backward: NativeAddon['kafBackward'];
+  /** Output shape of the forward pass. */
+  outputShape(x: tf.TensorInfo): number[];
+}
+
 function nativeParams(alpha: tf.TensorInfo, attrs: KafAttrs): NativeParams {
   return {
     units: alpha.shape[0],
@@ -27,25 +39,23 @@ function nativeParams(alpha: tf.TensorInfo, attrs: KafAttrs): NativeParams {
   };
 }
 
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-
-export function cpuKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
+function kernelConfigs(model: NativeModel): tf.KernelConfig[] {
   const forward: tf.KernelConfig = {
-    kernelName: KAF,
+    kernelName: model.forwardName,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const cpu = backend as unknown as CpuBackend;
       const { x, alpha } = inputs as { x: tf.TensorInfo; alpha: tf.TensorInfo };
-      const y = new Float32Array(size(x.shape));
+      const shape = model.outputShape(x);
+      const y = new Float32Array(size(shape));
       if (y.length > 0) {
-        const params = nativeParams(alpha, attrs as unknown as KafAttrs);
-        addon.kafForward(float32Values(cpu, x), float32Values(cpu, alpha), params, y);
+        model.forward(float32Values(cpu, x), float32Values(cpu, alpha), nativeParams(alpha, attrs as KafAttrs), y);
       }
-      return cpu.makeTensorInfo(x.shape, 'float32', y);
+      return cpu.makeTensorInfo(shape, 'float32', y);
     },
   };
   const backward: tf.KernelConfig = {
-    kernelName: KAF_GRAD,
+    kernelName: model.backwardName,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const cpu = backend as unknown as CpuBackend;
@@ -53,11 +63,30 @@ export function cpuKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
       const dx = new Float32Array(size(x.shape));
       const dalpha = new Float32Array(size(alpha.shape)); // zeros: the gradient of an empty x
       if (dx.length > 0) {
-        const params = nativeParams(alpha, attrs as unknown as KafAttrs);
-        addon.kafBackward(float32Values(cpu, x), float32Values(cpu, alpha), float32Values(cpu, dy), params, dx, dalpha);
+        const params = nativeParams(alpha, attrs as KafAttrs);
+        model.backward(float32Values(cpu, x), float32Values(cpu, alpha), float32Values(cpu, dy), params, dx, dalpha);
       }
       return [cpu.makeTensorInfo(x.shape, 'float32', dx), cpu.makeTensorInfo(alpha.shape, 'float32', dalpha)];
     },
   };
   return [forward, backward];
+}
+
+export function cpuKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
+  return [
+    ...kernelConfigs({
+      forwardName: KAF,
+      backwardName: KAF_GRAD,
+      forward: addon.kafForward,
+      backward: addon.kafBackward,
+      outputShape: (x) => x.shape,
+    }),
+    ...kernelConfigs({
+      forwardName: KAF2D,
+      backwardName: KAF2D_GRAD,
+      forward: addon.kaf2dForward,
+      backward: addon.kaf2dBackward,
+      outputShape: (x) => [...x.shape.slice(0, -1), x.shape[x.shape.length - 1] / 2],
+    }),
+  ];
 }

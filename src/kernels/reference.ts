@@ -1,4 +1,4 @@
-// The KAF written with tensor ops. It materialises the [..., N, D] kernel expansion (D times the
+// The KAFs written with tensor ops. It materialises the [..., N, D] kernel expansion (D times the
 // memory of the activation); it runs on every backend, is differentiated by tfjs's autodiff, and is
 // the baseline the benchmarks compare the native kernels against.
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,5 +17,22 @@ export function kafComposition(x: tf.Tensor, alpha: tf.Tensor2D, attrs: KafAttrs
     else if (attrs.kernel === 'softplus') k = tf.softplus(t);
     else k = tf.exp(tf.mul(tf.square(t), -attrs.gamma));
     return tf.sum(tf.mul(k, alpha), -1);
+  });
+}
+
+/**
+ * The 2-D KAF with tensor ops: y[..., m] = sum_{i,j} alpha[m, i, j] k1_i k2_j with
+ * k1 = k(x[..., m], d), k2 = k(x[..., m + M], d). Materialises [..., M, D, D].
+ */
+export function kaf2dComposition(x: tf.Tensor, alpha: tf.Tensor3D, attrs: KafAttrs): tf.Tensor {
+  return tf.tidy(() => {
+    const [units, dictSize] = alpha.shape;
+    const grid = tf.tensor1d(dictionary(attrs.boundary, dictSize), 'float32');
+    const gaussians = (s: tf.Tensor): tf.Tensor => tf.exp(tf.mul(tf.square(tf.sub(tf.expandDims(s, -1), grid)), -attrs.gamma));
+    const [x1, x2] = tf.split(x, [units, units], -1);
+    const k1 = gaussians(x1); // [..., M, D]
+    const k2 = tf.expandDims(gaussians(x2), -2); // [..., M, 1, D]
+    const inner = tf.sum(tf.mul(alpha, k2), -1); // [..., M, D]: (A k2)_i
+    return tf.sum(tf.mul(k1, inner), -1);
   });
 }

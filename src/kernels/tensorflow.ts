@@ -1,10 +1,11 @@
-// KAF kernels for tfjs-node's `tensorflow` backend: they run the TfjsKaf / TfjsKafGrad ops that the
-// addon registered in TensorFlow, through the backend's own eager op execution, so inputs and
-// outputs stay TensorFlow tensors (no copy of the data into JavaScript).
+// KAF kernels for tfjs-node's `tensorflow` backend: they run the ops that the addon registered in
+// TensorFlow (TfjsKaf, TfjsKafGrad, TfjsKaf2d, TfjsKaf2dGrad), through the backend's own eager op
+// execution, so inputs and outputs stay TensorFlow tensors (no copy of the data into JavaScript).
 import type * as tf from '@tensorflow/tfjs-core';
 
+import type { TensorflowRegistration } from '../native';
 import type { KafAttrs } from '../params';
-import { KAF, KAF_GRAD } from './names';
+import { KAF, KAF2D, KAF2D_GRAD, KAF_GRAD } from './names';
 
 /** An eager op attribute as tfjs-node's binding takes it. */
 interface OpAttr {
@@ -20,45 +21,42 @@ interface TensorflowBackend {
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], numOutputs: number): tf.TensorInfo[];
 }
 
-/** Names of the ops in TensorFlow's registry (as the addon registered them). */
-export interface TensorflowOpNames {
-  forwardOp: string;
-  backwardOp: string;
-}
-
-function opAttrs(backend: TensorflowBackend, attrs: KafAttrs): OpAttr[] {
+/** The op's attributes; the 2-D ops have no kernel choice. */
+function opAttrs(backend: TensorflowBackend, attrs: KafAttrs, withKernel: boolean): OpAttr[] {
   const { TF_ATTR_FLOAT, TF_ATTR_STRING } = backend.binding;
-  return [
+  const common = [
     { name: 'boundary', type: TF_ATTR_FLOAT, value: attrs.boundary },
     { name: 'gamma', type: TF_ATTR_FLOAT, value: attrs.gamma },
-    { name: 'kernel', type: TF_ATTR_STRING, value: attrs.kernel },
   ];
+  return withKernel ? [...common, { name: 'kernel', type: TF_ATTR_STRING, value: attrs.kernel }] : common;
 }
 
-export function tensorflowKernelConfigs(ops: TensorflowOpNames): tf.KernelConfig[] {
+function kernelConfigs(forwardName: string, backwardName: string, forwardOp: string, backwardOp: string, withKernel: boolean): tf.KernelConfig[] {
   return [
     {
-      kernelName: KAF,
+      kernelName: forwardName,
       backendName: 'tensorflow',
       kernelFunc: ({ inputs, backend, attrs }) => {
         const tfBackend = backend as unknown as TensorflowBackend;
         const { x, alpha } = inputs as { x: tf.TensorInfo; alpha: tf.TensorInfo };
-        return tfBackend.executeSingleOutput(ops.forwardOp, opAttrs(tfBackend, attrs as unknown as KafAttrs), [x, alpha]);
+        return tfBackend.executeSingleOutput(forwardOp, opAttrs(tfBackend, attrs as KafAttrs, withKernel), [x, alpha]);
       },
     },
     {
-      kernelName: KAF_GRAD,
+      kernelName: backwardName,
       backendName: 'tensorflow',
       kernelFunc: ({ inputs, backend, attrs }) => {
         const tfBackend = backend as unknown as TensorflowBackend;
         const { x, alpha, dy } = inputs as { x: tf.TensorInfo; alpha: tf.TensorInfo; dy: tf.TensorInfo };
-        return tfBackend.executeMultipleOutputs(
-          ops.backwardOp,
-          opAttrs(tfBackend, attrs as unknown as KafAttrs),
-          [x, alpha, dy],
-          2,
-        );
+        return tfBackend.executeMultipleOutputs(backwardOp, opAttrs(tfBackend, attrs as KafAttrs, withKernel), [x, alpha, dy], 2);
       },
     },
+  ];
+}
+
+export function tensorflowKernelConfigs(ops: TensorflowRegistration): tf.KernelConfig[] {
+  return [
+    ...kernelConfigs(KAF, KAF_GRAD, ops.forwardOp, ops.backwardOp, true),
+    ...kernelConfigs(KAF2D, KAF2D_GRAD, ops.forward2dOp, ops.backward2dOp, false),
   ];
 }

@@ -83,3 +83,60 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
   if (den === 0) return Math.sqrt(num);
   return Math.sqrt(num / den);
 }
+
+/** 2-D KAF in float64: x rows of 2M, alpha [M, D, D], gaussian kernel. */
+export function forward2d64(x: ArrayLike<number>, alpha: ArrayLike<number>, p: Omit<Params64, 'kernel'>): Float64Array {
+  const d = grid64(p.boundary, p.dictSize);
+  const m2 = 2 * p.units;
+  const rows = x.length / m2;
+  const y = new Float64Array(rows * p.units);
+  for (let r = 0; r < rows; r++) {
+    for (let m = 0; m < p.units; m++) {
+      const x1 = x[r * m2 + m];
+      const x2 = x[r * m2 + p.units + m];
+      let sum = 0;
+      for (let i = 0; i < p.dictSize; i++) {
+        const k1 = kernel64('gaussian', p.gamma, x1 - d[i])[0];
+        for (let j = 0; j < p.dictSize; j++) {
+          sum += alpha[(m * p.dictSize + i) * p.dictSize + j] * k1 * kernel64('gaussian', p.gamma, x2 - d[j])[0];
+        }
+      }
+      y[r * p.units + m] = sum;
+    }
+  }
+  return y;
+}
+
+export function backward2d64(
+  x: ArrayLike<number>,
+  alpha: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  p: Omit<Params64, 'kernel'>,
+): { dx: Float64Array; dalpha: Float64Array } {
+  const d = grid64(p.boundary, p.dictSize);
+  const D = p.dictSize;
+  const m2 = 2 * p.units;
+  const rows = x.length / m2;
+  const dx = new Float64Array(x.length);
+  const dalpha = new Float64Array(p.units * D * D);
+  for (let r = 0; r < rows; r++) {
+    for (let m = 0; m < p.units; m++) {
+      const g = dy[r * p.units + m];
+      const e1 = Array.from(d, (di) => kernel64('gaussian', p.gamma, x[r * m2 + m] - di));
+      const e2 = Array.from(d, (di) => kernel64('gaussian', p.gamma, x[r * m2 + p.units + m] - di));
+      let g1 = 0;
+      let g2 = 0;
+      for (let i = 0; i < D; i++) {
+        for (let j = 0; j < D; j++) {
+          const a = alpha[(m * D + i) * D + j];
+          g1 += a * e1[i][1] * e2[j][0];
+          g2 += a * e1[i][0] * e2[j][1];
+          dalpha[(m * D + i) * D + j] += g * e1[i][0] * e2[j][0];
+        }
+      }
+      dx[r * m2 + m] = g * g1;
+      dx[r * m2 + p.units + m] = g * g2;
+    }
+  }
+  return { dx, dalpha };
+}

@@ -1,0 +1,185 @@
+#include "kaf2d_cpu.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "kernel_functions.h"
+#include "lanes.h"
+#include "parallel_passes.h"
+
+namespace kaf {
+
+namespace {
+
+struct Pass2d {
+  const KafParams& params;           // units = M (outputs per row), dictSize = D
+  const WrappedCoefficients& coefs;  // D * D coefficients per unit, q = i * D + j
+  const float* dict;
+  const float* x;   // [rows, 2M]
+  const float* dy;  // [rows, M], backward only
+  float* y;         // [rows, M], forward only
+  float* dx;        // [rows, 2M], backward only
+};
+
+// The 2-D model as a lane Block (see lanes.h). Lane j of a block is output element e = first + j,
+// at row e / M and unit e % M; its two inputs are gathered from the row's two halves.
+class Block2d {
+ public:
+  explicit Block2d(const Pass2d& pass)
+      : pass_(pass),
+        kernel_(pass.params.gamma),
+        units_(pass.params.units),
+        dictSize_(pass.params.dictSize),
+        scratch_(static_cast<size_t>(4 * dictSize_ * kLanes)) {}
+
+  KAF_ALWAYS_INLINE void forward(int64_t first, int64_t length, const float* coef, int64_t stride) {
+    float x1[kLanes], x2[kLanes], acc[kLanes] = {}, inner[kLanes];
+    gatherInputs(first, length, x1, x2);
+    float* __restrict k1 = scratch_.data();
+    float* __restrict k2 = k1 + dictSize_ * kLanes;
+    for (int64_t i = 0; i < dictSize_; ++i) {
+      const float d = pass_.dict[i];
+      for (int j = 0; j < kLanes; ++j) {
+        k1[i * kLanes + j] = kernel_.value(x1[j] - d);
+        k2[i * kLanes + j] = kernel_.value(x2[j] - d);
+      }
+    }
+    for (int64_t i = 0; i < dictSize_; ++i) {
+      std::fill(inner, inner + kLanes, 0.f);
+      for (int64_t jj = 0; jj < dictSize_; ++jj) {
+        const float* __restrict a = coef + (i * dictSize_ + jj) * stride;
+        const float* __restrict k2j = k2 + jj * kLanes;
+        for (int j = 0; j < kLanes; ++j) inner[j] += a[j] * k2j[j];
+      }
+      for (int j = 0; j < kLanes; ++j) acc[j] += k1[i * kLanes + j] * inner[j];
+    }
+    std::copy(acc, acc + length, pass_.y + first);
+  }
+
+  KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
+                                  double* partial, int64_t partialStride) {
+    float x1[kLanes], x2[kLanes], g[kLanes] = {};
+    gatherInputs(first, length, x1, x2);
+    std::copy(pass_.dy + first, pass_.dy + first + length, g);
+    float* __restrict k1 = scratch_.data();
+    float* __restrict k2 = k1 + dictSize_ * kLanes;
+    float* __restrict dk1 = k2 + dictSize_ * kLanes;
+    float* __restrict dk2 = dk1 + dictSize_ * kLanes;
+    for (int64_t i = 0; i < dictSize_; ++i) {
+      const float d = pass_.dict[i];
+      for (int j = 0; j < kLanes; ++j) {
+        kernel_.valueAndSlope(x1[j] - d, &k1[i * kLanes + j], &dk1[i * kLanes + j]);
+        kernel_.valueAndSlope(x2[j] - d, &k2[i * kLanes + j], &dk2[i * kLanes + j]);
+      }
+    }
+    float acc1[kLanes] = {}, acc2[kLanes] = {}, w[kLanes], u[kLanes], gk1[kLanes];
+    for (int64_t i = 0; i < dictSize_; ++i) {
+      std::fill(w, w + kLanes, 0.f);  // (A k2)_i
+      std::fill(u, u + kLanes, 0.f);  // (A dk2)_i
+      for (int j = 0; j < kLanes; ++j) gk1[j] = g[j] * k1[i * kLanes + j];
+      for (int64_t jj = 0; jj < dictSize_; ++jj) {
+        const int64_t q = i * dictSize_ + jj;
+        const float* __restrict a = coef + q * stride;
+        double* __restrict pa = partial + q * partialStride;
+        const float* __restrict k2j = k2 + jj * kLanes;
+        const float* __restrict dk2j = dk2 + jj * kLanes;
+        for (int j = 0; j < kLanes; ++j) {
+          w[j] += a[j] * k2j[j];
+          u[j] += a[j] * dk2j[j];
+          pa[j] += static_cast<double>(gk1[j] * k2j[j]);
+        }
+      }
+      for (int j = 0; j < kLanes; ++j) {
+        acc1[j] += dk1[i * kLanes + j] * w[j];
+        acc2[j] += k1[i * kLanes + j] * u[j];
+      }
+    }
+    scatterInputGradients(first, length, g, acc1, acc2);
+  }
+
+ private:
+  // x1/x2 of lanes [first, first + length), prepared; padded lanes get 0.
+  KAF_ALWAYS_INLINE void gatherInputs(int64_t first, int64_t length, float* x1, float* x2) const {
+    int64_t row = first / units_;
+    int64_t unit = first - row * units_;
+    for (int64_t j = 0; j < kLanes; ++j) {
+      if (j < length) {
+        const float* rowStart = pass_.x + row * 2 * units_;
+        x1[j] = kernel_.prepare(rowStart[unit]);
+        x2[j] = kernel_.prepare(rowStart[unit + units_]);
+        if (++unit == units_) unit = 0, ++row;
+      } else {
+        x1[j] = x2[j] = 0.f;
+      }
+    }
+  }
+
+  KAF_ALWAYS_INLINE void scatterInputGradients(int64_t first, int64_t length, const float* g,
+                                               const float* acc1, const float* acc2) const {
+    int64_t row = first / units_;
+    int64_t unit = first - row * units_;
+    for (int64_t j = 0; j < length; ++j) {
+      float* rowStart = pass_.dx + row * 2 * units_;
+      rowStart[unit] = g[j] * acc1[j];
+      rowStart[unit + units_] = g[j] * acc2[j];
+      if (++unit == units_) unit = 0, ++row;
+    }
+  }
+
+  const Pass2d& pass_;
+  const GaussianKernel kernel_;
+  const int64_t units_;
+  const int64_t dictSize_;
+  std::vector<float> scratch_;  // k1, k2, dk1, dk2: [D][kLanes] each
+};
+
+KAF_MULTIVERSION void forward2d(const void* opaque, int64_t begin, int64_t end) {
+  const Pass2d& pass = *static_cast<const Pass2d*>(opaque);
+  Block2d block(pass);
+  forwardElements(block, pass.coefs, pass.params.units, begin, end);
+}
+
+KAF_MULTIVERSION void backwardRows2d(const void* opaque, int64_t begin, int64_t end,
+                                     double* partial) {
+  const Pass2d& pass = *static_cast<const Pass2d*>(opaque);
+  Block2d block(pass);
+  backwardElements(block, pass.coefs, pass.params.units, begin, end, partial);
+}
+
+KAF_MULTIVERSION void backwardColumns2d(const void* opaque, int64_t rows, int64_t first,
+                                        int64_t last, double* partial) {
+  const Pass2d& pass = *static_cast<const Pass2d*>(opaque);
+  Block2d block(pass);
+  backwardColumns(block, pass.coefs, pass.params.units, rows, first, last, partial);
+}
+
+PassShape shapeOf(const KafParams& p, int64_t rows, const WrappedCoefficients& coefs) {
+  return {rows * p.units, p.units, p.dictSize * p.dictSize, p.dictSize * (p.dictSize + 2),
+          coefs.stride};
+}
+
+}  // namespace
+
+void kaf2dForwardCpu(const KafParams& params, const float* x, int64_t rows, const float* alpha,
+                     float* y) {
+  if (rows == 0 || params.units == 0) return;
+  const WrappedCoefficients coefs(alpha, params.units, params.dictSize * params.dictSize);
+  const std::vector<float> dict = floatDictionary(params);
+  const Pass2d pass{params, coefs, dict.data(), x, nullptr, y, nullptr};
+  runForward(shapeOf(params, rows, coefs), forward2d, &pass);
+}
+
+void kaf2dBackwardCpu(const KafParams& params, const float* x, const float* dy, int64_t rows,
+                      const float* alpha, float* dx, float* dalpha) {
+  const int64_t perUnit = params.dictSize * params.dictSize;
+  if (rows == 0 || params.units == 0) {
+    std::fill(dalpha, dalpha + params.units * perUnit, 0.f);
+    return;
+  }
+  const WrappedCoefficients coefs(alpha, params.units, perUnit);
+  const std::vector<float> dict = floatDictionary(params);
+  const Pass2d pass{params, coefs, dict.data(), x, dy, nullptr, dx};
+  runBackward(shapeOf(params, rows, coefs), backwardRows2d, backwardColumns2d, &pass, dalpha);
+}
+
+}  // namespace kaf

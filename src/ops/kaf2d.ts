@@ -1,0 +1,68 @@
+// The two-dimensional KAF op (Scardapane et al. 2019): each output unit mixes a D x D grid of
+// gaussians over a pair of inputs.
+import * as tf from '@tensorflow/tfjs-core';
+
+import { KAF2D } from '../kernels/names';
+import { kaf2dComposition } from '../kernels/reference';
+import type { KafAttrs, Kaf2dOptions } from '../params';
+import { resolveAttrs, VARIANT_2D } from '../params';
+import { hasKafKernel } from '../register';
+import { shapeText, type TensorInput, toFloatTensor } from './inputs';
+
+/** Checks x [..., 2M] against alpha [M, D, D] (D >= 2). */
+export function checkKaf2dShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void {
+  if (x.rank < 1) throw new Error(`${op}: x must have rank >= 1 (shape [..., 2M]), received a scalar`);
+  const last = x.shape[x.rank - 1];
+  if (last % 2 !== 0) {
+    throw new Error(`${op}: x.shape[-1] must be even (2M: unit m pairs x[..., m] with x[..., m + M]), received shape ${shapeText(x.shape)}`);
+  }
+  if (alpha.rank !== 3) {
+    throw new Error(`${op}: alpha must have rank 3 (shape [M, D, D]), received shape ${shapeText(alpha.shape)}`);
+  }
+  const [units, rows, cols] = alpha.shape as [number, number, number];
+  if (units !== last / 2) {
+    throw new Error(`${op}: alpha.shape[0] must equal x.shape[-1] / 2 = ${last / 2}, received alpha shape ${shapeText(alpha.shape)}`);
+  }
+  if (rows !== cols || rows < 2) {
+    throw new Error(`${op}: alpha must be [M, D, D] with D >= 2, received alpha shape ${shapeText(alpha.shape)}`);
+  }
+}
+
+function prepareKaf2d(
+  op: string,
+  x: TensorInput,
+  alpha: TensorInput,
+  options: Kaf2dOptions | undefined,
+): { x: tf.Tensor; alpha: tf.Tensor3D; attrs: KafAttrs } {
+  const $x = toFloatTensor(op, 'x', x);
+  const $alpha = toFloatTensor(op, 'alpha', alpha);
+  checkKaf2dShapes(op, $x, $alpha);
+  const alpha3d = $alpha as tf.Tensor3D;
+  return { x: $x, alpha: alpha3d, attrs: resolveAttrs(op, options, alpha3d.shape[1], VARIANT_2D) };
+}
+
+function kaf2d_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
+  const prepared = prepareKaf2d('kaf2d', x, alpha, options);
+  if (hasKafKernel(tf.getBackend(), KAF2D)) {
+    return tf.engine().runKernel(KAF2D, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs) as tf.Tensor;
+  }
+  return kaf2dComposition(prepared.x, prepared.alpha, prepared.attrs);
+}
+
+function kaf2dReference_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
+  const prepared = prepareKaf2d('kaf2dReference', x, alpha, options);
+  return kaf2dComposition(prepared.x, prepared.alpha, prepared.attrs);
+}
+
+/**
+ * Two-dimensional KAF: y[..., m] = sum_{i,j} alpha[m, i, j] * exp(-gamma ((x1 - d_i)^2 + (x2 - d_j)^2))
+ * with x1 = x[..., m], x2 = x[..., m + M]. Differentiable with respect to x and alpha.
+ *
+ * @param x float32 (or int32) tensor [..., 2M].
+ * @param alpha mixing coefficients [M, D, D], D >= 2.
+ * @returns a tensor [..., M].
+ */
+export const kaf2d = tf.op({ kaf2d_ });
+
+/** kaf2d() written with tensor ops (materialises [..., M, D, D]). */
+export const kaf2dReference = tf.op({ kaf2dReference_ });
