@@ -6,6 +6,7 @@ registerKafKernels();
 export { kaf, kafReference } from './ops/kaf';
 export { kaf2d, kaf2dReference } from './ops/kaf2d';
 export { info } from './info';
+export * from './layers';
 export type { Implementation, KafInfo } from './info';
 export type { Kaf2dOptions, KafOptions, KernelName } from './params';
 export { defaultGamma, defaultGamma2d, dictionary } from './params';

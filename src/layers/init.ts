@@ -1,0 +1,89 @@
+// Initialisation of KAF mixing coefficients by kernel ridge regression, so that every neuron
+// starts as a known activation: alpha = (K + eps I)^-1 f(d), K[i][j] = k(d_i, d_j).
+import type { KernelName } from '../params';
+import { defaultGamma, dictionary } from '../params';
+
+/** Activations a KAF can be initialised to. */
+export const NAMED_ACTIVATIONS = {
+  relu: (x: number) => Math.max(0, x),
+  elu: (x: number) => (x > 0 ? x : Math.expm1(x)),
+  tanh: Math.tanh,
+  sigmoid: (x: number) => 1 / (1 + Math.exp(-x)),
+  swish: (x: number) => x / (1 + Math.exp(-x)),
+  identity: (x: number) => x,
+} as const;
+
+export type ActivationName = keyof typeof NAMED_ACTIVATIONS;
+export const ACTIVATION_NAMES = Object.keys(NAMED_ACTIVATIONS) as ActivationName[];
+
+export interface RidgeInitOptions {
+  /** Dictionary size. Default 20. */
+  D?: number;
+  /** Dictionary boundary. Default 3. */
+  boundary?: number;
+  /** Gaussian width. Default 1 / (6 delta^2). */
+  gamma?: number;
+  /** Kernel of the KAF being initialised. Default 'gaussian'. */
+  kernel?: KernelName;
+  /** Ridge regularisation. Default 1e-4. */
+  eps?: number;
+}
+
+/** k(s, d) in float64, for the Gram matrix. */
+function kernelValue(kernel: KernelName, gamma: number, t: number): number {
+  if (kernel === 'relu') return Math.max(0, t);
+  if (kernel === 'softplus') return Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+  return Math.exp(-gamma * t * t);
+}
+
+/** Solves A x = b in float64 by Gaussian elimination with partial pivoting (A is small). */
+export function solveLinear(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
+    if (m[pivot][col] === 0) throw new Error('ridgeInit: the kernel matrix is singular; increase eps');
+    [m[col], m[pivot]] = [m[pivot], m[col]];
+    for (let r = col + 1; r < n; r++) {
+      const factor = m[r][col] / m[col][col];
+      for (let c = col; c <= n; c++) m[r][c] -= factor * m[col][c];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let sum = m[r][n];
+    for (let c = r + 1; c < n; c++) sum -= m[r][c] * x[c];
+    x[r] = sum / m[r][r];
+  }
+  return x;
+}
+
+/**
+ * The D mixing coefficients that make a KAF reproduce `f` on its dictionary (kernel ridge
+ * regression): alpha = (K + eps I)^-1 f(d).
+ *
+ * @param f an activation name ('relu', 'elu', 'tanh', 'sigmoid', 'swish', 'identity') or a function.
+ */
+export function ridgeInit(f: ActivationName | ((x: number) => number), options: RidgeInitOptions = {}): number[] {
+  const fn = typeof f === 'function' ? f : NAMED_ACTIVATIONS[f];
+  if (typeof fn !== 'function') {
+    throw new Error(`ridgeInit: f must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(f)}`);
+  }
+  const D = options.D ?? 20;
+  const boundary = options.boundary ?? 3;
+  const eps = options.eps ?? 1e-4;
+  const kernel = options.kernel ?? 'gaussian';
+  if (!Number.isInteger(D) || D < 2) throw new Error(`ridgeInit: options.D must be an integer >= 2, received ${D}`);
+  if (!(boundary > 0) || !Number.isFinite(boundary)) throw new Error(`ridgeInit: options.boundary must be a finite number > 0, received ${boundary}`);
+  if (!(eps >= 0) || !Number.isFinite(eps)) throw new Error(`ridgeInit: options.eps must be a finite number >= 0, received ${eps}`);
+  const gamma = options.gamma ?? defaultGamma(boundary, D);
+  const d = dictionary(boundary, D);
+  const gram = d.map((di, i) => d.map((dj, j) => kernelValue(kernel, gamma, di - dj) + (i === j ? eps : 0)));
+  const targets = d.map((di) => {
+    const value = fn(di);
+    if (!Number.isFinite(value)) throw new Error(`ridgeInit: f(${di}) is not a finite number (${value})`);
+    return value;
+  });
+  return solveLinear(gram, targets);
+}

@@ -1,0 +1,182 @@
+// KAF and KAF2D layers: ridge initialisation, use in tf.sequential after dense and conv layers,
+// serialization round trips, regularizers, config and summary.
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { ACTIVATION_NAMES } from '../src/layers/init';
+import { freshSeed, Rng } from './helpers/random';
+import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
+
+const seed = freshSeed();
+
+const ACTIVATIONS: Record<string, (x: number) => number> = {
+  relu: (x) => Math.max(0, x),
+  elu: (x) => (x > 0 ? x : Math.expm1(x)),
+  tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  swish: (x) => x / (1 + Math.exp(-x)),
+  identity: (x) => x,
+};
+
+/** Saves to memory and loads back: the same path as file:// without the file system. */
+async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return tf.loadLayersModel(tf.io.fromMemory(saved!));
+}
+
+function expectSamePredictions(a: tf.LayersModel, b: tf.LayersModel, input: tf.Tensor): void {
+  const [pa, pb] = [a.predict(input) as tf.Tensor, b.predict(input) as tf.Tensor];
+  expect(Buffer.from(pa.dataSync().buffer).equals(Buffer.from(pb.dataSync().buffer))).toBe(true);
+  tf.dispose([pa, pb]);
+}
+
+describe('ridgeInit', () => {
+  // Stated tolerance (README): a D = 20 KAF initialised by ridge regression reproduces the named
+  // activation on [-boundary, boundary] within 0.06 (relu: its kink between grid points) and
+  // 0.02 (the smooth ones, worst at the ends of the interval).
+  for (const name of ACTIVATION_NAMES) {
+    it(`makes a fresh KAF layer reproduce ${name} on [-3, 3]`, () => {
+      const layer = kafLib.layers.kaf({ D: 20, init: name });
+      const xs = tf.linspace(-3, 3, 601).reshape([601, 1]);
+      const ys = (layer.apply(xs) as tf.Tensor).dataSync();
+      const x = xs.dataSync();
+      const worst = Math.max(...Array.from(x, (v, i) => Math.abs(ys[i] - ACTIVATIONS[name](v))));
+      expect(worst).toBeLessThan(name === 'relu' ? 0.06 : 0.02);
+      tf.dispose([xs]);
+    });
+  }
+
+  it('accepts a user function and every kernel, and solves exactly on the grid for eps = 0', () => {
+    const f = (x: number) => Math.sin(x);
+    const alpha = kafLib.ridgeInit(f, { D: 9, boundary: 2, eps: 0 });
+    const d = kafLib.dictionary(2, 9);
+    const gamma = kafLib.defaultGamma(2, 9);
+    for (const di of d) {
+      const y = alpha.reduce((s, a, j) => s + a * Math.exp(-gamma * (di - d[j]) ** 2), 0);
+      expect(y).toBeCloseTo(f(di), 9);
+    }
+    expect(kafLib.ridgeInit('tanh', { kernel: 'softplus', D: 8 })).toHaveLength(8);
+    expect(kafLib.ridgeInit('tanh', { kernel: 'relu', D: 8 })).toHaveLength(8);
+  });
+
+  it('rejects bad arguments', () => {
+    expect(() => kafLib.ridgeInit('gelu' as 'relu')).toThrow(/f must be a function or one of relu, elu, tanh, sigmoid, swish, identity, received "gelu"/);
+    expect(() => kafLib.ridgeInit('relu', { D: 1 })).toThrow(/options.D must be an integer >= 2, received 1/);
+    expect(() => kafLib.ridgeInit('relu', { eps: -1 })).toThrow(/options.eps must be a finite number >= 0/);
+    expect(() => kafLib.ridgeInit(() => NaN)).toThrow(/is not a finite number/);
+  });
+});
+
+describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  it('work after a dense layer and round-trip through save/load with bit-identical predictions', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 6, inputShape: [3] }),
+        kafLib.layers.kaf({ init: 'tanh', alphaRegularizer: tf.regularizers.l1({ l1: 1e-3 }) }),
+        tf.layers.dense({ units: 8 }),
+        kafLib.layers.kaf2d({ D: 6, seed: 3 }),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
+    const input = tf.randomNormal([5, 3], 0, 1, 'float32', seed % 1000);
+    const loaded = await roundTrip(model);
+    expectSamePredictions(model, loaded, input);
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual(['Dense', 'KAF', 'Dense', 'KAF2D', 'Dense']);
+    expect(loaded.layers[1].getConfig()).toEqual({ ...model.layers[1].getConfig(), init: 'tanh' });
+    expect(loaded.layers[3].getConfig()).toEqual(model.layers[3].getConfig());
+    expect(model.layers[3].outputShape).toEqual([null, 4]);
+    tf.dispose([input]);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('work after a channels-last conv layer, one alpha row per channel, and round-trip', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [6, 6, 1] }),
+        kafLib.layers.kaf({ D: 12, kernel: 'softplus', init: 'relu' }),
+        tf.layers.conv2d({ filters: 2, kernelSize: 3 }),
+        kafLib.layers.kaf2d({ D: 5 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    expect(model.layers[1].getWeights()[0].shape).toEqual([4, 12]);
+    expect(model.layers[3].getWeights()[0].shape).toEqual([1, 5, 5]);
+    const input = tf.randomNormal([2, 6, 6, 1], 0, 1, 'float32', 11);
+    const loaded = await roundTrip(model);
+    expectSamePredictions(model, loaded, input);
+    tf.dispose([input]);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('record a user-function init as custom, with its coefficients in the weights', async () => {
+    const model = tf.sequential({ layers: [kafLib.layers.kaf({ inputShape: [2], D: 8, init: (x) => 0.5 * x })] });
+    expect(model.layers[0].getConfig().init).toBe('custom');
+    const loaded = await roundTrip(model);
+    expect(loaded.layers[0].getConfig().init).toBe('custom');
+    const input = tf.tensor2d([[0.5, -1]]);
+    expectSamePredictions(model, loaded, input);
+    tf.dispose([input]);
+  });
+
+  it('name their weights, show them in summary(), and apply the regularizer', () => {
+    const name = `act_${backend}`;
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ units: 4, inputShape: [2] }), kafLib.layers.kaf({ name, D: 7, alphaRegularizer: tf.regularizers.l2({ l2: 0.5 }) })],
+    });
+    expect(model.layers[1].weights.map((w) => w.name)).toEqual([`${name}/alpha`]);
+    const lines: string[] = [];
+    model.summary(undefined, undefined, (line: string) => lines.push(line));
+    expect(lines.join('\n')).toMatch(new RegExp(`${name} \\(KAF\\).*\\[null,4\\]\\s+28\\b`));
+    const regularization = model.layers[1].losses;
+    expect(regularization.length).toBe(1);
+    const penalty = tf.tidy(() => regularization[0]().dataSync()[0]);
+    const alpha = model.layers[1].getWeights()[0].dataSync() as Float32Array;
+    expect(penalty).toBeCloseTo(0.5 * alpha.reduce((s, a) => s + a * a, 0), 4);
+    model.dispose();
+  });
+
+  it('train with model.fit, KAF learning better than relu on a 1-D target', async () => {
+    const rng = new Rng(seed);
+    const xs = tf.tensor2d(Float32Array.from({ length: 200 }, () => rng.uniform(-3, 3)), [200, 1]);
+    const ys = tf.tidy(() => tf.mul(tf.sin(tf.mul(xs, 2)), tf.exp(tf.div(tf.neg(tf.square(xs)), 4))));
+    const fit = async (activation: 'kaf' | 'relu'): Promise<number> => {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 8, inputShape: [1], kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+          activation === 'kaf' ? kafLib.layers.kaf({ seed: 2 }) : tf.layers.activation({ activation: 'relu' }),
+          tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
+      const history = await model.fit(xs, ys, { epochs: 80, batchSize: 50, verbose: 0 });
+      model.dispose();
+      const losses = history.history.loss as number[];
+      return losses[losses.length - 1];
+    };
+    const [kafLoss, reluLoss] = [await fit('kaf'), await fit('relu')];
+    expect(kafLoss, `kaf ${kafLoss} relu ${reluLoss}`).toBeLessThan(reluLoss);
+    expect(kafLoss).toBeLessThan(0.01);
+    tf.dispose([xs, ys]);
+  });
+
+  it('reject bad configs with clear errors', () => {
+    expect(() => kafLib.layers.kaf({ D: 1 })).toThrow(/KAF: D must be an integer >= 2, received 1/);
+    expect(() => kafLib.layers.kaf({ boundary: -1 })).toThrow(/KAF: options.boundary must be a finite number > 0, received -1/);
+    expect(() => kafLib.layers.kaf({ kernel: 'tanh' as 'relu' })).toThrow(/KAF: options.kernel must be one of/);
+    expect(() => kafLib.layers.kaf({ init: 'gelu' as 'relu' })).toThrow(/KAF: init must be a function or one of random, custom, relu/);
+    expect(() => kafLib.layers.kaf({ initScale: 0 })).toThrow(/initScale must be a finite number > 0/);
+    expect(() => kafLib.layers.kaf2d({ init: 'tanh' as 'random' })).toThrow(/KAF2D: init must be a function or one of random, custom/);
+    expect(() => tf.sequential({ layers: [kafLib.layers.kaf2d({ inputShape: [3] })] })).toThrow(/KAF2D: the last axis of the input must have a known, even size \(2M\), received 3/);
+    expect(() => kafLib.layers.kaf({ alphaRegularizer: { className: 'Nope', config: {} } })).toThrow(/unknown alphaRegularizer class 'Nope'/);
+  });
+});
