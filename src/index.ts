@@ -1,8 +1,5 @@
-// tfjs-kaf: kernel activation functions for TensorFlow.js. Importing registers the native kernels.
-import { registerKafKernels } from './register';
-
-registerKafKernels();
-
+// tfjs-kaf: kernel activation functions for TensorFlow.js. Importing registers the native kernels
+// (register.ts, loaded by every op).
 export { kaf, kafReference } from './ops/kaf';
 export { kaf2d, kaf2dReference } from './ops/kaf2d';
 export { info } from './info';

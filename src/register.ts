@@ -47,3 +47,6 @@ export function hasKafKernel(backendName: string, kernelName: string = KAF): boo
   if (backendName === 'tensorflow') ensureTensorflowKernels();
   return tf.getKernel(kernelName, backendName) !== undefined;
 }
+
+// Registered when any op module loads (every op imports this file), not only through index.ts.
+registerKafKernels();

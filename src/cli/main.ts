@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// The `tfjs-kaf` command. Errors are one line on stderr and a non-zero exit code, never a stack
+// trace (set TFJS_KAF_DEBUG=1 to see one).
+import { parseTrainArgs, USAGE } from './args';
+import { CliError } from './errors';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command !== 'train') throw new CliError(`unknown command '${command}' (expected: train; see tfjs-kaf --help)`);
+  const options = parseTrainArgs(rest);
+  if (options === null) {
+    console.log(USAGE);
+    return 0;
+  }
+  // Loaded only now: --help and argument errors stay instant.
+  const { runTrain } = await import('./train');
+  await runTrain(options);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (process.env.TFJS_KAF_DEBUG) console.error(error.stack);
+    console.error(`tfjs-kaf: ${error instanceof CliError ? '' : 'error: '}${error.message.split('\n')[0]}`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  },
+);

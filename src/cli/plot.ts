@@ -1,0 +1,83 @@
+// A picture of learned activation functions: one small plot per neuron of a KAF layer, learned
+// (solid) over initial (dashed), as SVG; PNG through resvg when it is available.
+import type { KernelName } from '../params';
+import { defaultGamma, dictionary } from '../params';
+
+export interface ActivationPlotInput {
+  title: string;
+  alphaInitial: Float32Array; // [units, D]
+  alphaLearned: Float32Array; // [units, D]
+  units: number;
+  D: number;
+  boundary: number;
+  gamma: number | null;
+  kernel: KernelName;
+  maxNeurons?: number;
+}
+
+/** The KAF of one neuron evaluated in float64 at each of `xs`. */
+export function evaluateKaf(alphaRow: ArrayLike<number>, xs: number[], boundary: number, gamma: number, kernel: KernelName): number[] {
+  const d = dictionary(boundary, alphaRow.length);
+  const k = (t: number): number =>
+    kernel === 'relu' ? Math.max(0, t) : kernel === 'softplus' ? Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) : Math.exp(-gamma * t * t);
+  return xs.map((x) => d.reduce((sum, di, i) => sum + alphaRow[i] * k(x - di), 0));
+}
+
+const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+export function activationGridSvg(input: ActivationPlotInput): string {
+  const neurons = Math.min(input.units, input.maxNeurons ?? 16);
+  const columns = Math.min(4, neurons);
+  const rows = Math.ceil(neurons / columns);
+  const [cellW, cellH, pad, top] = [180, 130, 14, 48];
+  const width = columns * cellW + pad;
+  const height = top + rows * cellH + pad;
+  const gamma = input.gamma ?? defaultGamma(input.boundary, input.D);
+  const span = 1.3 * input.boundary;
+  const xs = Array.from({ length: 121 }, (_, i) => -span + (2 * span * i) / 120);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${pad}" y="22" font-size="15" font-weight="bold">${escapeXml(input.title)}</text>`,
+    `<text x="${pad}" y="40" font-size="11" fill="#555">solid: learned, dashed: initial; x from ${(-span).toFixed(1)} to ${span.toFixed(1)}, shaded: dictionary range [-${input.boundary}, ${input.boundary}]</text>`,
+  ];
+  for (let n = 0; n < neurons; n++) {
+    const row = (arr: Float32Array) => arr.subarray(n * input.D, (n + 1) * input.D);
+    const learned = evaluateKaf(row(input.alphaLearned), xs, input.boundary, gamma, input.kernel);
+    const initial = evaluateKaf(row(input.alphaInitial), xs, input.boundary, gamma, input.kernel);
+    let lo = Math.min(...learned, ...initial, 0);
+    let hi = Math.max(...learned, ...initial, 0);
+    if (hi - lo < 1e-6) [lo, hi] = [lo - 1, hi + 1];
+    const x0 = pad + (n % columns) * cellW;
+    const y0 = top + Math.floor(n / columns) * cellH;
+    const [w, h] = [cellW - pad, cellH - pad - 12];
+    const px = (x: number) => (x0 + ((x + span) / (2 * span)) * w).toFixed(1);
+    const py = (y: number) => (y0 + 12 + (1 - (y - lo) / (hi - lo)) * h).toFixed(1);
+    const path = (ys: number[]) => ys.map((y, i) => `${i ? 'L' : 'M'}${px(xs[i])},${py(y)}`).join('');
+    parts.push(
+      `<g>`,
+      `<rect x="${px(-input.boundary)}" y="${y0 + 12}" width="${(Number(px(input.boundary)) - Number(px(-input.boundary))).toFixed(1)}" height="${h}" fill="#f2f5fa"/>`,
+      `<rect x="${x0}" y="${y0 + 12}" width="${w}" height="${h}" fill="none" stroke="#bbb"/>`,
+      `<line x1="${x0}" x2="${x0 + w}" y1="${py(0)}" y2="${py(0)}" stroke="#ccc"/>`,
+      `<line x1="${px(0)}" x2="${px(0)}" y1="${y0 + 12}" y2="${y0 + 12 + h}" stroke="#ccc"/>`,
+      `<path d="${path(initial)}" fill="none" stroke="#999" stroke-width="1.2" stroke-dasharray="4 3"/>`,
+      `<path d="${path(learned)}" fill="none" stroke="#1f5fbf" stroke-width="1.8"/>`,
+      `<text x="${x0}" y="${y0 + 9}" font-size="10" fill="#333">neuron ${n + 1} (y from ${lo.toFixed(2)} to ${hi.toFixed(2)})</text>`,
+      `</g>`,
+    );
+  }
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** PNG bytes of an SVG, or null (with the reason) when resvg cannot be loaded on this platform. */
+export function svgToPng(svg: string): { png: Buffer | null; reason?: string } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+    const rendered = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render();
+    return { png: Buffer.from(rendered.asPng()) };
+  } catch (err) {
+    return { png: null, reason: (err as Error).message.split('\n')[0] };
+  }
+}

@@ -1,0 +1,130 @@
+// `tfjs-kaf train` end to end (the built bin, as a user runs it) and its error paths.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadModelFromDir } from '../src/cli/model_io';
+import { tf, tfjsNode } from './helpers/setup';
+
+const bin = path.resolve(__dirname, '..', 'dist', 'cli', 'main.js');
+let work: string;
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, TFJS_KAF_DEBUG: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeCsv(name: string, lines: string[]): string {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(bin)) throw new Error('dist/cli/main.js is missing: run `npm run build:ts` (npm install runs it)');
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-kaf-cli-'));
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('tfjs-kaf train', () => {
+  it('trains KAF and the baseline on Iris (--quick), prints the table and writes model, results, SVG and PNG', async () => {
+    const out = path.join(work, 'iris');
+    const run = cli('train', '--quick', '--dataset', 'iris', '--out', out, '--baseline', 'tanh');
+    expect(run.stderr).toBe(''); // no progress bar: stderr is not a TTY
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/iris: classification, 4 features, 3 classes; 120 train \/ 30 test \(seed 1\); backend cpu/);
+    expect(run.stdout).toMatch(/^kaf\s+KAF \(D=20, gaussian, init elu\)\s+\d+\.\d\d%\s+\d+\.\d{4}\s+\d+\s+\d+\.\d\d\s+native-cpu$/m);
+    expect(run.stdout).toMatch(/^baseline\s+tanh\s+\d+\.\d\d%/m);
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(results.results.map((r: { variant: string }) => r.variant)).toEqual(['kaf', 'baseline']);
+    expect(results.dataset).toMatchObject({ name: 'iris', train: 120, test: 30, seed: 1 });
+    const svg = fs.readFileSync(path.join(out, 'activations.svg'), 'utf8');
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toMatch(/<path d="M/);
+    expect(fs.readFileSync(path.join(out, 'activations.png')).subarray(1, 4).toString()).toBe('PNG');
+    const model = await loadModelFromDir(path.join(out, 'model'));
+    expect(model.layers.map((l) => l.getClassName())).toEqual(['Dense', 'KAF', 'Dense']);
+    const prediction = model.predict(tf.zeros([2, 4])) as tf.Tensor;
+    expect(prediction.shape).toEqual([2, 3]);
+    tf.dispose([prediction]);
+  });
+
+  it('is reproducible: the same seed gives the same results', () => {
+    const runs = [1, 2].map((i) => cli('train', '--quick', '--dataset', 'iris', '--seed', '7', '--out', path.join(work, `seed${i}`)));
+    const accuracy = (stdout: string) => stdout.split('\n').filter((l) => /^(kaf|baseline) /.test(l)).map((l) => l.split(/\s{2,}/).slice(0, 4).join('|'));
+    expect(accuracy(runs[0].stdout)).toEqual(accuracy(runs[1].stdout));
+  });
+
+  it('trains on a CSV written here: regression inferred, target by name', () => {
+    const lines = ['x1,x2,noise,y'];
+    for (let i = 0; i < 120; i++) {
+      const [a, b, c] = [Math.sin(i), Math.cos(i * 1.3), ((i * 37) % 11) / 11];
+      lines.push(`${a.toFixed(4)},${b.toFixed(4)},${c.toFixed(4)},${(Math.sin(3 * a) + b * b).toFixed(5)}`);
+    }
+    const file = writeCsv('regression.csv', lines);
+    const run = cli('train', '--quick', '--data', file, '--target', 'y', '--out', path.join(work, 'csv-reg'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/regression\.csv: regression, 3 features; 96 train \/ 24 test/);
+    expect(run.stdout).toMatch(/test MSE\*/);
+  });
+
+  it('trains on a CSV with string class labels (classification inferred)', () => {
+    const lines = ['a,b,label'];
+    for (let i = 0; i < 90; i++) lines.push(`${(i % 3) + Math.sin(i) * 0.1},${Math.cos(i)},${['cat', 'dog', 'eel'][i % 3]}`);
+    const run = cli('train', '--quick', '--data', writeCsv('classes.csv', lines), '--out', path.join(work, 'csv-cls'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/classes\.csv: classification, 2 features, 3 classes/);
+  });
+
+  it.runIf(tfjsNode.available)('runs on the tensorflow backend, and tfjs-node reads the saved model with file://', async () => {
+    const out = path.join(work, 'tf');
+    const run = cli('train', '--quick', '--dataset', 'iris', '--backend', 'tensorflow', '--out', out);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/backend tensorflow/);
+    expect(run.stdout).toMatch(/^kaf\s.*tensorflow-op$/m);
+    const model = await tf.loadLayersModel(`file://${path.join(out, 'model', 'model.json')}`);
+    expect(model.layers[1].getClassName()).toBe('KAF');
+  });
+
+  it('prints usage for --help', () => {
+    for (const args of [['--help'], ['train', '--help'], []]) {
+      const run = cli(...args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: tfjs-kaf train \[options\]/);
+    }
+  });
+});
+
+describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['unknown command', () => ['fit'], /^tfjs-kaf: unknown command 'fit' \(expected: train; see tfjs-kaf --help\)$/],
+    ['unknown option', () => ['train', '--epoch', '3'], /^tfjs-kaf: Unknown option '--epoch'/],
+    ['bad number', () => ['train', '--epochs', 'many'], /^tfjs-kaf: --epochs must be a positive integer, received 'many'$/],
+    ['bad hidden', () => ['train', '--hidden', '64,x'], /^tfjs-kaf: --hidden must be comma-separated positive integers, received '64,x'$/],
+    ['bad backend', () => ['train', '--backend', 'gpu'], /^tfjs-kaf: --backend must be one of cpu, tensorflow, received 'gpu'$/],
+    ['bad kernel', () => ['train', '--kernel', 'tanh'], /^tfjs-kaf: --kernel must be one of gaussian, relu, softplus, received 'tanh'$/],
+    ['D too small', () => ['train', '--D', '1'], /^tfjs-kaf: --D must be >= 2, received 1$/],
+    ['data and dataset', () => ['train', '--data', 'x.csv', '--dataset', 'iris'], /^tfjs-kaf: use either --data FILE.csv or --dataset NAME, not both$/],
+    ['target without csv', () => ['train', '--target', 'y'], /^tfjs-kaf: --target and --task apply to --data FILE.csv only$/],
+    ['missing file', () => ['train', '--data', path.join(work, 'nope.csv')], /^tfjs-kaf: cannot read .*nope\.csv: no such file$/],
+    ['ragged rows', () => ['train', '--data', writeCsv('ragged.csv', ['a,b,y', '1,2,0', '3,1', '4,5,1'])], /^tfjs-kaf: .*ragged\.csv: .*(record length|column).*line 3/i],
+    ['non-numeric value', () => ['train', '--data', writeCsv('text.csv', ['a,b,y', '1,2,0', '3,oops,1', '4,5,1'])], /^tfjs-kaf: .*text\.csv line 3, column 'b': 'oops' is not a number$/],
+    ['unknown target', () => ['train', '--data', writeCsv('t.csv', ['a,b,y', '1,2,0', '3,4,1'])!, '--target', 'z'], /^tfjs-kaf: .*t\.csv: no column 'z' \(columns: a, b, y\)$/],
+    ['regression on text', () => ['train', '--data', writeCsv('r.csv', ['a,y', '1,x', '2,y', '3,z'])!, '--task', 'regression'], /^tfjs-kaf: .*r\.csv line 2: target 'y' value 'x' is not a number \(needed for regression\)$/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, () => {
+      const run = cli(...args());
+      expect(run.code).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
