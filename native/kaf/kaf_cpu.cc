@@ -2,6 +2,8 @@
 #include "kaf_cpu.h"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "kernel_functions.h"
@@ -66,22 +68,85 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
   for (int j = 0; j < kLanes; ++j) dx[j] = g[j] * acc[j];
 }
 
+// The gaussian forward by walks between exact anchors (see GaussianWalkKernel): per gaussian, one
+// multiply-add and two multiplications instead of an exponential. Each walk is a chain of
+// dependent multiplications, so up to kChains walks (anchors kWalkSteps apart), each with its own
+// accumulator, advance together to hide the multiply latency.
+#if defined(__GNUC__) || defined(__clang__)
+KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const float* __restrict x,
+                                        const float* __restrict coef, int64_t stride,
+                                        const float* __restrict dict, int64_t dictSize,
+                                        float* __restrict y) {
+  typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+  constexpr int kSteps = GaussianWalkKernel::kWalkSteps;
+  constexpr int kChains = 4;
+  float xs[kLanes];
+  for (int j = 0; j < kLanes; ++j) xs[j] = kernel.prepare(x[j]);
+  Lanes acc[kChains] = {};
+  for (int64_t base = 0; base < dictSize; base += kChains * kSteps) {
+    const int chains = static_cast<int>(std::min<int64_t>(kChains, (dictSize - base + kSteps - 1) / kSteps));
+    Lanes g[kChains], ratio[kChains];
+    for (int c = 0; c < chains; ++c) {
+      const float d = dict[base + c * kSteps];
+      float gAnchor[kLanes], ratioAnchor[kLanes];
+#pragma omp simd
+      for (int j = 0; j < kLanes; ++j) {
+        const float t = xs[j] - d;
+        gAnchor[j] = expNonPositive(kernel.negGamma * t * t);
+        ratioAnchor[j] = expClamped(kernel.twoGammaDelta * t - kernel.gammaDelta2);
+      }
+      std::memcpy(&g[c], gAnchor, sizeof(Lanes));
+      std::memcpy(&ratio[c], ratioAnchor, sizeof(Lanes));
+    }
+    for (int l = 0; l < kSteps; ++l) {
+      const float q = kernel.stepFactor[l];
+      for (int c = 0; c < chains; ++c) {
+        const int64_t i = base + c * kSteps + l;
+        if (i >= dictSize) break;  // only the last chain can be short
+        Lanes a;
+        std::memcpy(&a, coef + i * stride, sizeof a);
+        acc[c] += a * g[c];
+        g[c] *= ratio[c] * q;
+      }
+    }
+  }
+  const Lanes total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  std::memcpy(y, &total, sizeof total);
+}
+#else
+// Without vector extensions: the plain exponential per gaussian.
+KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const float* __restrict x,
+                                        const float* __restrict coef, int64_t stride,
+                                        const float* __restrict dict, int64_t dictSize,
+                                        float* __restrict y) {
+  forwardLanes(static_cast<const GaussianKernel&>(kernel), x, coef, stride, dict, dictSize, y);
+}
+#endif
+
+template <class Kernel>
+Kernel makeKernel(const KafParams& p) {
+  return Kernel(p.gamma);
+}
+template <>
+GaussianWalkKernel makeKernel<GaussianWalkKernel>(const KafParams& p) {
+  return GaussianWalkKernel(p.gamma, p.delta());
+}
+
 // The 1-D model as a lane Block (see lanes.h). Short blocks go through zero-padded copies:
 // padded lanes have x = 0 and dy = 0, so they add nothing to dalpha.
 template <class Kernel>
 class Block1d {
  public:
-  explicit Block1d(const Pass1d& pass) : pass_(pass), kernel_(pass.params.gamma) {}
+  explicit Block1d(const Pass1d& pass) : pass_(pass), kernel_(makeKernel<Kernel>(pass.params)) {}
 
   KAF_ALWAYS_INLINE void forward(int64_t first, int64_t length, const float* coef, int64_t stride) {
-    const int64_t dictSize = pass_.params.dictSize;
     if (length == kLanes) {
-      forwardLanes(kernel_, pass_.x + first, coef, stride, pass_.dict, dictSize, pass_.out + first);
+      forwardLanesOf(pass_.x + first, coef, stride, pass_.out + first);
       return;
     }
     float x[kLanes], y[kLanes];
     loadPadded(pass_.x + first, length, x);
-    forwardLanes(kernel_, x, coef, stride, pass_.dict, dictSize, y);
+    forwardLanesOf(x, coef, stride, y);
     std::copy(y, y + length, pass_.out + first);
   }
 
@@ -101,6 +166,15 @@ class Block1d {
   }
 
  private:
+  KAF_ALWAYS_INLINE void forwardLanesOf(const float* x, const float* coef, int64_t stride,
+                                        float* y) const {
+    if constexpr (std::is_same_v<Kernel, GaussianWalkKernel>) {
+      forwardLanesWalk(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
+    } else {
+      forwardLanes(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
+    }
+  }
+
   const Pass1d& pass_;
   const Kernel kernel_;
 };
@@ -131,6 +205,9 @@ KAF_ALWAYS_INLINE void backwardCols(const void* opaque, int64_t rows, int64_t fi
 // One plain multiversioned function per kernel and pass: target_clones needs non-templates.
 KAF_MULTIVERSION void forwardGaussian(const void* p, int64_t b, int64_t e) {
   forwardRange<GaussianKernel>(p, b, e);
+}
+KAF_MULTIVERSION void forwardGaussianWalk(const void* p, int64_t b, int64_t e) {
+  forwardRange<GaussianWalkKernel>(p, b, e);
 }
 KAF_MULTIVERSION void forwardRelu(const void* p, int64_t b, int64_t e) {
   forwardRange<ReluKernel>(p, b, e);
@@ -166,12 +243,14 @@ struct PassFunctions {
   BackwardColumnsFn backwardColumns;
 };
 
-PassFunctions functionsFor(KernelKind kind) {
-  switch (kind) {
+PassFunctions functionsFor(const KafParams& p) {
+  switch (p.kernel) {
     case KernelKind::kRelu: return {forwardRelu, backwardRowsRelu, backwardColsRelu};
     case KernelKind::kSoftplus:
       return {forwardSoftplus, backwardRowsSoftplus, backwardColsSoftplus};
-    default: return {forwardGaussian, backwardRowsGaussian, backwardColsGaussian};
+    default:
+      return {GaussianWalkKernel::applies(p.gamma, p.delta()) ? forwardGaussianWalk : forwardGaussian,
+              backwardRowsGaussian, backwardColsGaussian};
   }
 }
 
@@ -187,7 +266,7 @@ void kafForwardCpu(const KafParams& params, const float* x, int64_t count, const
   const WrappedCoefficients coefs(alpha, params.units, params.dictSize);
   const std::vector<float> dict = floatDictionary(params);
   const Pass1d pass{params, coefs, dict.data(), x, nullptr, y};
-  runForward(shapeOf(params, count, coefs), functionsFor(params.kernel).forward, &pass);
+  runForward(shapeOf(params, count, coefs), functionsFor(params).forward, &pass);
 }
 
 void kafBackwardCpu(const KafParams& params, const float* x, const float* dy, int64_t count,
@@ -199,7 +278,7 @@ void kafBackwardCpu(const KafParams& params, const float* x, const float* dy, in
   const WrappedCoefficients coefs(alpha, params.units, params.dictSize);
   const std::vector<float> dict = floatDictionary(params);
   const Pass1d pass{params, coefs, dict.data(), x, dy, dx};
-  const PassFunctions fns = functionsFor(params.kernel);
+  const PassFunctions fns = functionsFor(params);
   runBackward(shapeOf(params, count, coefs), fns.backwardRows, fns.backwardColumns, &pass, dalpha);
 }
 

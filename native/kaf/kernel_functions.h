@@ -30,17 +30,15 @@ KAF_ALWAYS_INLINE float floatOf(uint32_t bits) {
   return value;
 }
 
-// exp(e) for e <= 0 (or NaN). Cody-Waite range reduction and the Cephes expf polynomial; the
-// integer part is rounded with the 1.5 * 2^23 shift so that no float-to-int conversion (undefined
-// for NaN or infinities in C++) is needed. Results below FLT_MIN flush to 0.
-KAF_ALWAYS_INLINE float expNonPositive(float e) {
+// exp(c) for c in [-88, 100] (or NaN): Cody-Waite range reduction and the Cephes expf
+// polynomial; the integer part is rounded with the 1.5 * 2^23 shift so that no float-to-int
+// conversion (undefined for NaN or infinities in C++) is needed.
+KAF_ALWAYS_INLINE float expInRange(float c) {
   constexpr float kShift = 12582912.f;  // 1.5 * 2^23: adding it rounds to an integer
   constexpr uint32_t kShiftBits = 0x4B400000u;
-  constexpr float kUnderflow = -87.33f;         // ln(FLT_MIN)
-  const float clamped = e < -88.f ? -88.f : e;  // keeps the exponent trick in range; NaN passes
-  const float shifted = clamped * 1.44269504088896341f + kShift;
+  const float shifted = c * 1.44269504088896341f + kShift;
   const float n = shifted - kShift;
-  const float r = (clamped - n * 0.693359375f) - n * -2.12194440e-4f;
+  const float r = (c - n * 0.693359375f) - n * -2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
@@ -48,9 +46,24 @@ KAF_ALWAYS_INLINE float expNonPositive(float e) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * (r * r) + r + 1.f;
-  const float twoToN = floatOf((bitsOf(shifted) - kShiftBits + 127u) << 23);
-  const float result = p * twoToN;
-  return e < kUnderflow ? 0.f : result;
+  return p * floatOf((bitsOf(shifted) - kShiftBits + 127u) << 23);
+}
+
+constexpr float kExpUnderflow = -87.33f;  // ln(FLT_MIN): below it results flush to 0
+
+// exp(e) for e <= 0 (or NaN); results below FLT_MIN flush to 0.
+KAF_ALWAYS_INLINE float expNonPositive(float e) {
+  const float clamped = e < -88.f ? -88.f : e;  // keeps the exponent trick in range; NaN passes
+  const float result = expInRange(clamped);
+  return e < kExpUnderflow ? 0.f : result;
+}
+
+// exp(a) for any a, clamped to at most exp(69) ~ 1e30 so that 0 * result stays 0. NaN gives a
+// finite value: callers multiply the result by something that is already NaN for a NaN input.
+KAF_ALWAYS_INLINE float expClamped(float a) {
+  const float low = a < -88.f ? -88.f : a;
+  const float result = expInRange(low > 69.f ? 69.f : low);
+  return a < kExpUnderflow ? 0.f : result;
 }
 
 // log(1 + u) for u in [0, 1] (or NaN), accurate also for tiny u: with s = u / (2 + u) in [0, 1/3],
@@ -113,6 +126,36 @@ struct SoftplusKernel {
     const float u = expNonPositive(-std::fabs(t));
     *k = (t > 0.f ? t : 0.f) + log1pUnit(u);
     *dk = (t >= 0.f ? 1.f : u) / (1.f + u);
+  }
+};
+
+// The gaussian kernel with a faster forward: along the dictionary, neighbouring gaussians differ
+// by a factor that changes geometrically,
+//   g_{i+1} / g_i = exp(2 gamma delta t_i - gamma delta^2),  and that factor shrinks by
+//   q = exp(-2 gamma delta^2) per step,
+// so a block of kWalkSteps gaussians costs two exponentials and a few multiplications. Each block
+// restarts from exact values (an anchor), which bounds the rounding drift to a few ulp and means a
+// gaussian that underflowed at an anchor can only hide values below ~1e-17 (for gamma delta^2 <=
+// kMaxGammaDelta2; see applies()). The ratio is clamped (exp(69)) so that 0 * ratio stays 0.
+struct GaussianWalkKernel : GaussianKernel {
+  static constexpr int kWalkSteps = 8;
+  // With s = gamma delta^2 <= 0.18, an underflowed anchor (gamma t^2 > 87.3) hides at most
+  // exp(-(sqrt(87.3) - 7 sqrt(s))^2) < 1e-17 in the next 7 gaussians.
+  static constexpr double kMaxGammaDelta2 = 0.18;
+
+  float twoGammaDelta;
+  float gammaDelta2;
+  float stepFactor[kWalkSteps];  // q^l, l = 0 .. kWalkSteps - 1
+
+  static bool applies(double gamma, double delta) { return gamma * delta * delta <= kMaxGammaDelta2; }
+
+  GaussianWalkKernel(double gamma, double delta)
+      : GaussianKernel(gamma),
+        twoGammaDelta(static_cast<float>(2 * gamma * delta)),
+        gammaDelta2(static_cast<float>(gamma * delta * delta)) {
+    for (int l = 0; l < kWalkSteps; ++l) {
+      stepFactor[l] = static_cast<float>(std::exp(-2 * gamma * delta * delta * l));
+    }
   }
 };
 

@@ -61,6 +61,14 @@ inline std::vector<float> floatDictionary(const KafParams& p) {
 // Padded lanes of the last block of a column range write past `last`: room for one block more.
 inline int64_t columnPartialStride(int64_t first, int64_t last) { return last - first + kLanes; }
 
+// The unit of the next block: a subtraction when units >= kLanes (an integer division costs as
+// much as a tenth of a block).
+KAF_ALWAYS_INLINE int64_t nextPhase(int64_t phase, int64_t units) {
+  phase += kLanes;
+  if (phase >= units) phase = units >= kLanes ? phase - units : phase % units;
+  return phase;
+}
+
 // Forward over output elements [begin, end); begin is a multiple of kLanes.
 template <class Block>
 KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
@@ -68,7 +76,7 @@ KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& 
   int64_t phase = begin % units;
   for (int64_t e = begin; e < end; e += kLanes) {
     block.forward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride);
-    phase = (phase + kLanes) % units;
+    phase = nextPhase(phase, units);
   }
 }
 
@@ -81,7 +89,7 @@ KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients&
   for (int64_t e = begin; e < end; e += kLanes) {
     block.backward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride, partial + phase,
                    c.stride);
-    phase = (phase + kLanes) % units;
+    phase = nextPhase(phase, units);
   }
 }
 
