@@ -44,6 +44,25 @@ describe.each(BACKENDS)(`kaf forward vs float64 on %s (seed ${seed})`, (backend)
     });
   }
 
+  // The gaussian forward has two native paths: geometric walks between exact anchors when
+  // gamma * delta^2 <= 0.19 (the default rule gives 1/6), direct exponentials otherwise.
+  for (const [label, s] of [['walk', 1 / 6], ['walk at its limit', 0.19], ['direct', 0.25], ['direct, narrow', 3]] as const) {
+    it(`matches for the gaussian kernel's ${label} path (gamma delta^2 = ${s.toFixed(3)}), D 2-64, x far outside`, () => {
+      const rng = new Rng(seed + Math.round(s * 1000));
+      for (const dictSize of [2, 3, 12, 13, 24, 25, 64]) {
+        const boundary = 3;
+        const delta = (2 * boundary) / (dictSize - 1);
+        const options = { boundary, gamma: s / (delta * delta), kernel: 'gaussian' as const };
+        const units = rng.int(1, 40);
+        const x = randomInputs(rng, units * 50, boundary);
+        const alpha = randomNormals(rng, units * dictSize);
+        const y = tf.tidy(() => kafLib.kaf(tf.tensor2d(x, [50, units]), tf.tensor2d(alpha, [units, dictSize]), options).dataSync());
+        const expected = forward64(x, alpha, { units, dictSize, ...options });
+        expect(relativeError(y, expected), `${backend}, seed ${seed}, D ${dictSize}, ${JSON.stringify(options)}`).toBeLessThan(TOLERANCE);
+      }
+    });
+  }
+
   it('uses boundary 3, the gaussian kernel and gamma = 1/(6 delta^2) by default', () => {
     const rng = new Rng(seed + 1);
     const x = randomInputs(rng, 50, 3);

@@ -134,20 +134,22 @@ struct SoftplusKernel {
 //   g_{i+1} / g_i = exp(2 gamma delta t_i - gamma delta^2),  and that factor shrinks by
 //   q = exp(-2 gamma delta^2) per step,
 // so a block of kWalkSteps gaussians costs two exponentials and a few multiplications. Each block
-// restarts from exact values (an anchor), which bounds the rounding drift to a few ulp and means a
-// gaussian that underflowed at an anchor can only hide values below ~1e-17 (for gamma delta^2 <=
+// restarts from exact values (an anchor), which bounds the rounding drift to ~10 ulp and means a
+// gaussian that underflowed at an anchor can only hide values below 1e-9 (for gamma delta^2 <=
 // kMaxGammaDelta2; see applies()). The ratio is clamped (exp(69)) so that 0 * ratio stays 0.
 struct GaussianWalkKernel : GaussianKernel {
-  static constexpr int kWalkSteps = 8;
-  // With s = gamma delta^2 <= 0.18, an underflowed anchor (gamma t^2 > 87.3) hides at most
-  // exp(-(sqrt(87.3) - 7 sqrt(s))^2) < 1e-17 in the next 7 gaussians.
-  static constexpr double kMaxGammaDelta2 = 0.18;
+  static constexpr int kWalkSteps = 12;
+  // With s = gamma delta^2 <= 0.19, an anchor that underflowed (gamma t^2 > 87.3) hides at most
+  // exp(-(sqrt(87.3) - 11 sqrt(s))^2) < 1e-9 in the next 11 gaussians (times their alpha).
+  static constexpr double kMaxGammaDelta2 = 0.19;
 
   float twoGammaDelta;
   float gammaDelta2;
   float stepFactor[kWalkSteps];  // q^l, l = 0 .. kWalkSteps - 1
 
-  static bool applies(double gamma, double delta) { return gamma * delta * delta <= kMaxGammaDelta2; }
+  static bool applies(double gamma, double delta) {
+    return gamma * delta * delta <= kMaxGammaDelta2;
+  }
 
   GaussianWalkKernel(double gamma, double delta)
       : GaussianKernel(gamma),
