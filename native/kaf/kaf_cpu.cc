@@ -79,7 +79,7 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const 
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
   using lanes::F;
-  constexpr int64_t kSteps = GaussianWalkKernel::kWalkSteps;
+  const int64_t kSteps = kernel.walkLength;
   const F xs = lanes::prepareGaussian(lanes::load(x));
   F acc[2] = {lanes::splat(0.f), lanes::splat(0.f)};
   for (int64_t base = 0; base < dictSize; base += 2 * kSteps) {
@@ -120,7 +120,7 @@ Kernel makeKernel(const KafParams& p) {
 }
 template <>
 GaussianWalkKernel makeKernel<GaussianWalkKernel>(const KafParams& p) {
-  return GaussianWalkKernel(p.gamma, p.delta());
+  return GaussianWalkKernel(p.gamma, p.delta(), p.dictSize);
 }
 
 // The 1-D model as a lane Block (see lanes.h). Short blocks go through zero-padded copies:

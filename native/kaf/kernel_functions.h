@@ -145,16 +145,19 @@ struct GaussianWalkKernel : GaussianKernel {
 
   float twoGammaDelta;
   float gammaDelta2;
+  int64_t walkLength;            // <= kWalkSteps: D split into equal walks (D = 20: two of 10)
   float stepFactor[kWalkSteps];  // q^l, l = 0 .. kWalkSteps - 1
 
   static bool applies(double gamma, double delta) {
     return gamma * delta * delta <= kMaxGammaDelta2;
   }
 
-  GaussianWalkKernel(double gamma, double delta)
+  GaussianWalkKernel(double gamma, double delta, int64_t dictSize)
       : GaussianKernel(gamma),
         twoGammaDelta(static_cast<float>(2 * gamma * delta)),
         gammaDelta2(static_cast<float>(gamma * delta * delta)) {
+    const int64_t walks = (dictSize + kWalkSteps - 1) / kWalkSteps;
+    walkLength = (dictSize + walks - 1) / walks;
     for (int l = 0; l < kWalkSteps; ++l) {
       stepFactor[l] = static_cast<float>(std::exp(-2 * gamma * delta * delta * l));
     }
