@@ -6,6 +6,9 @@
 //   npm run bench                              # [4096 x 1024], D = 20, backend cpu
 //   npm run bench -- --backend tensorflow      # tfjs-node (npm run setup:tfjs-node)
 //   npm run bench -- --rows 1024 --units 256 --D 20 --reps 15 --ref-reps 3 --json out.json
+//
+// Forward is timed without and with reading the result (f+read); forward+backward (tf.grads with
+// a given dy: dx and, for KAF, dalpha) without reading.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -40,14 +43,18 @@ const x = tf.randomUniform([rows, units], -4, 4, 'float32', 1);
 const alpha = tf.randomNormal([units, dictSize], 0, 0.3, 'float32', 2);
 const dy = tf.randomNormal([rows, units], 0, 1, 'float32', 3);
 
-/** Median wall time (ms) of `run`, which returns tensors; their data is read to finish the work. */
-function median(run, count) {
+/**
+ * Median wall time (ms) of `run`, which returns tensors. On the cpu and tensorflow backends ops run
+ * synchronously, so the time is the computation itself; with `read`, the results are also copied
+ * into JavaScript (dataSync), as a caller that looks at the values would.
+ */
+function median(run, count, read = false) {
   const times = [];
   for (let i = 0; i < count + 1; i++) {
     global.gc?.();
     const start = performance.now();
     const out = [run()].flat();
-    for (const t of out) t.dataSync();
+    if (read) for (const t of out) t.dataSync();
     const elapsed = performance.now() - start;
     tf.dispose(out);
     if (i > 0) times.push(elapsed); // the first run warms up
@@ -74,6 +81,7 @@ async function peakBytes(run) {
 async function measure(forward, forwardBackward, count) {
   return {
     forward: median(forward, count),
+    forwardRead: median(forward, count, true),
     forwardBackward: median(forwardBackward, count),
     peakBytes: await peakBytes(forwardBackward),
   };
@@ -104,14 +112,17 @@ const fmt = (ms) => ms.toFixed(ms < 10 ? 2 : 1).padStart(10);
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`.padStart(10);
 console.log(`\n${meta.cpu} (${meta.cores} cores), ${meta.node}, backend ${meta.backend} (${meta.implementation}), ${meta.threads} threads`);
 console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafReference)\n`);
-const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`.padStart(10);
-console.log('op              forward ms  fwd+bwd ms   fwd/relu  f+b/relu  peak f+b  peak/relu');
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`.padStart(9);
+console.log('op            forward ms  f+read ms  fwd+bwd ms  fwd/relu f+read/relu f+b/relu  peak f+b peak/relu');
 for (const [name, r] of Object.entries(results)) {
+  const relu = results.relu;
   console.log(
-    `${name.padEnd(14)}${fmt(r.forward)}  ${fmt(r.forwardBackward)} ${ratio(r.forward, results.relu.forward)}${ratio(r.forwardBackward, results.relu.forwardBackward)}` +
-      `${mib(r.peakBytes)} ${ratio(r.peakBytes, results.relu.peakBytes)}`,
+    `${name.padEnd(12)}${fmt(r.forward)} ${fmt(r.forwardRead)}  ${fmt(r.forwardBackward)}` +
+      `${ratio(r.forward, relu.forward)}${ratio(r.forwardRead, relu.forwardRead)}${ratio(r.forwardBackward, relu.forwardBackward)}` +
+      `${mib(r.peakBytes)}${ratio(r.peakBytes, relu.peakBytes)}`,
   );
 }
+console.log('(f+read: forward then dataSync of the result into JavaScript)');
 console.log(
   `\nkafReference / kaf: forward ${(results.kafReference.forward / results.kaf.forward).toFixed(1)}x, ` +
     `forward+backward ${(results.kafReference.forwardBackward / results.kaf.forwardBackward).toFixed(1)}x`,

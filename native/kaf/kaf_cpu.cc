@@ -69,40 +69,45 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
   for (int j = 0; j < kLanes; ++j) dx[j] = g[j] * acc[j];
 }
 
-// The gaussian forward by walks between exact anchors (see GaussianWalkKernel): per gaussian, one
-// multiply-add and two multiplications instead of an exponential. Written with explicit 16-lane
-// vectors (GCC/Clang vector extensions) so that every target the pass is compiled for keeps the
-// walk in registers; two walks advance together to hide the multiplication latency.
+// The gaussian forward by walks from exact anchors (see GaussianWalkKernel): per gaussian, one
+// multiply-add and two multiplications instead of an exponential. The dictionary is cut into
+// segments of at most 2 * kWalkSteps + 1 points; from the middle point of each (the anchor: one
+// exponential for the gaussian, one for the upward ratio, and the downward ratio by a division),
+// one walk goes up and one goes down, advancing together to hide the multiplication latency.
+// Written with explicit 16-lane vectors (GCC/Clang vector extensions) so the walks stay in
+// registers.
 #if defined(__GNUC__) || defined(__clang__)
 KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const float* __restrict x,
                                         const float* __restrict coef, int64_t stride,
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
   using lanes::F;
-  const int64_t kSteps = kernel.walkLength;
   const F xs = lanes::prepareGaussian(lanes::load(x));
-  F acc[2] = {lanes::splat(0.f), lanes::splat(0.f)};
-  for (int64_t base = 0; base < dictSize; base += 2 * kSteps) {
-    F g[2], ratio[2];
-    for (int c = 0; c < 2; ++c) {
-      const F t = xs - dict[std::min(base + c * kSteps, dictSize - 1)];
-      g[c] = lanes::expNonPositive(t * t * kernel.negGamma);
-      ratio[c] = lanes::expClamped(t * kernel.twoGammaDelta - kernel.gammaDelta2);
-    }
-    const int64_t steps = std::min<int64_t>(kSteps, dictSize - base);
-    const int64_t secondSteps =
-        std::max<int64_t>(0, std::min<int64_t>(kSteps, dictSize - base - kSteps));
-    for (int64_t l = 0; l < steps; ++l) {
+  F up = lanes::splat(0.f), down = lanes::splat(0.f);
+  const int64_t segment = kernel.segmentLength;
+  for (int64_t first = 0; first < dictSize; first += segment) {
+    const int64_t last = std::min(first + segment, dictSize) - 1;
+    const int64_t anchor = first + (last - first) / 2;
+    const F t = xs - dict[anchor];
+    const F g = lanes::expNonPositive(t * t * kernel.negGamma);
+    const F upRatio = lanes::expClamped(t * kernel.twoGammaDelta - kernel.gammaDelta2);
+    // g_{i-1} / g_i = q / (g_{i+1} / g_i); clamped like expClamped (q / 0 = inf).
+    const F downQuotient = kernel.stepFactor[1] / upRatio;
+    const F downRatio = downQuotient > 1e30f ? lanes::splat(1e30f) : downQuotient;
+    up += lanes::load(coef + anchor * stride) * g;
+    F gUp = g, gDown = g;
+    const int64_t upSteps = last - anchor, downSteps = anchor - first;
+    for (int64_t l = 0; l < upSteps; ++l) {
       const float q = kernel.stepFactor[l];
-      acc[0] += lanes::load(coef + (base + l) * stride) * g[0];
-      g[0] *= ratio[0] * q;
-      if (l < secondSteps) {
-        acc[1] += lanes::load(coef + (base + kSteps + l) * stride) * g[1];
-        g[1] *= ratio[1] * q;
+      gUp *= upRatio * q;
+      up += lanes::load(coef + (anchor + 1 + l) * stride) * gUp;
+      if (l < downSteps) {
+        gDown *= downRatio * q;
+        down += lanes::load(coef + (anchor - 1 - l) * stride) * gDown;
       }
     }
   }
-  lanes::store(y, acc[0] + acc[1]);
+  lanes::store(y, up + down);
 }
 #else
 // Without vector extensions: the plain exponential per gaussian.

@@ -131,21 +131,21 @@ struct SoftplusKernel {
 
 // The gaussian kernel with a faster forward: along the dictionary, neighbouring gaussians differ
 // by a factor that changes geometrically,
-//   g_{i+1} / g_i = exp(2 gamma delta t_i - gamma delta^2),  and that factor shrinks by
-//   q = exp(-2 gamma delta^2) per step,
-// so a block of kWalkSteps gaussians costs two exponentials and a few multiplications. Each block
-// restarts from exact values (an anchor), which bounds the rounding drift to ~10 ulp and means a
-// gaussian that underflowed at an anchor can only hide values below 1e-9 (for gamma delta^2 <=
-// kMaxGammaDelta2; see applies()). The ratio is clamped (exp(69)) so that 0 * ratio stays 0.
+//   g_{i+1} / g_i = exp(2 gamma delta t_i - gamma delta^2)   (t_i = x - d_i), which shrinks by
+//   q = exp(-2 gamma delta^2) per step (and g_{i-1} / g_i = q / (g_{i+1} / g_i)),
+// so walks of up to kWalkSteps gaussians from an exact anchor cost two multiplications each. Walks
+// restart from exact values, which bounds the rounding drift to ~10 ulp and means a gaussian that
+// underflowed at an anchor can only hide values below 1e-9 (for gamma delta^2 <= kMaxGammaDelta2;
+// see applies()). Ratios are clamped (1e30) so that 0 * ratio stays 0.
 struct GaussianWalkKernel : GaussianKernel {
-  static constexpr int kWalkSteps = 12;
+  static constexpr int kWalkSteps = 10;
   // With s = gamma delta^2 <= 0.19, an anchor that underflowed (gamma t^2 > 87.3) hides at most
-  // exp(-(sqrt(87.3) - 11 sqrt(s))^2) < 1e-9 in the next 11 gaussians (times their alpha).
+  // exp(-(sqrt(87.3) - 10 sqrt(s))^2) < 2e-11 in the next 10 gaussians (times their alpha).
   static constexpr double kMaxGammaDelta2 = 0.19;
 
   float twoGammaDelta;
   float gammaDelta2;
-  int64_t walkLength;            // <= kWalkSteps: D split into equal walks (D = 20: two of 10)
+  int64_t segmentLength;         // <= 2 kWalkSteps + 1: D split into equal segments (D = 20: one)
   float stepFactor[kWalkSteps];  // q^l, l = 0 .. kWalkSteps - 1
 
   static bool applies(double gamma, double delta) {
@@ -156,8 +156,9 @@ struct GaussianWalkKernel : GaussianKernel {
       : GaussianKernel(gamma),
         twoGammaDelta(static_cast<float>(2 * gamma * delta)),
         gammaDelta2(static_cast<float>(gamma * delta * delta)) {
-    const int64_t walks = (dictSize + kWalkSteps - 1) / kWalkSteps;
-    walkLength = (dictSize + walks - 1) / walks;
+    constexpr int64_t kMaxSegment = 2 * kWalkSteps + 1;
+    const int64_t segments = (dictSize + kMaxSegment - 1) / kMaxSegment;
+    segmentLength = (dictSize + segments - 1) / segments;
     for (int l = 0; l < kWalkSteps; ++l) {
       stepFactor[l] = static_cast<float>(std::exp(-2 * gamma * delta * delta * l));
     }

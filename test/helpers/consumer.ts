@@ -1,0 +1,37 @@
+// A throwaway project with node_modules/tfjs-kaf -> this repository (and the repository's
+// @tensorflow packages), as `npm install tfjs-kaf` would make: runs code the way users run it.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const repositoryRoot = path.resolve(__dirname, '..', '..');
+
+export class ConsumerProject {
+  readonly dir: string;
+
+  constructor() {
+    for (const file of ['index.js', 'index.mjs']) {
+      if (!fs.existsSync(path.join(repositoryRoot, 'dist', file))) {
+        throw new Error('dist/ is missing: run `npm run build:ts` (npm install runs it)');
+      }
+    }
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-kaf-consumer-'));
+    fs.mkdirSync(path.join(this.dir, 'node_modules'));
+    fs.symlinkSync(repositoryRoot, path.join(this.dir, 'node_modules', 'tfjs-kaf'), 'dir');
+    fs.symlinkSync(path.join(repositoryRoot, 'node_modules', '@tensorflow'), path.join(this.dir, 'node_modules', '@tensorflow'), 'dir');
+  }
+
+  /** Writes `source` to `file` in the project and runs it with node; returns stdout. */
+  run(file: string, source: string): string {
+    fs.writeFileSync(path.join(this.dir, file), source);
+    return execFileSync(process.execPath, [path.join(this.dir, file)], {
+      cwd: this.dir,
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+    }).toString();
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
