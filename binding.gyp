@@ -10,12 +10,14 @@
         "native/kaf/thread_pool.cc",
         "native/node/addon.cc",
         "native/node/checks.cc",
+        "native/node/cuda_ops.cc",
         "native/node/cpu_ops.cc",
         "native/node/kaf2d_ops.cc",
         "native/node/tensorflow_ops.cc",
         "native/tensorflow/tf_capi.cc",
         "native/tensorflow/tf_ops.cc",
-        "native/cuda/cuda_runtime_info_stub.cc"
+        "native/cuda/cuda_runtime_info_stub.cc",
+        "native/cuda/kaf_cuda_stub.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "libraries": ["-ldl"],

@@ -32,6 +32,15 @@ export interface TensorflowRegistration {
   backward2dOp: string;
 }
 
+/** Device memory held by the addon (CudaTensor in native/node/cuda_ops.cc). */
+export interface NativeCudaTensor {
+  readonly length: number;
+  readonly disposed: boolean;
+  upload(values: Float32Array): NativeCudaTensor;
+  download(): Float32Array;
+  dispose(): void;
+}
+
 /** The functions exported by build/Release/tfjs_kaf.node. */
 export interface NativeAddon {
   /** Registers TfjsKaf / TfjsKafGrad in the process's TensorFlow, once per process. */
@@ -47,6 +56,17 @@ export interface NativeAddon {
     params: NativeParams,
     dx: Float32Array,
     dalpha: Float32Array,
+  ): void;
+  CudaTensor: new (length: number) => NativeCudaTensor;
+  cudaDevices(): unknown[];
+  cudaKafForward(x: NativeCudaTensor, alpha: NativeCudaTensor, params: NativeParams, y: NativeCudaTensor): void;
+  cudaKafBackward(
+    x: NativeCudaTensor,
+    alpha: NativeCudaTensor,
+    dy: NativeCudaTensor,
+    params: NativeParams,
+    dx: NativeCudaTensor,
+    dalpha: NativeCudaTensor,
   ): void;
   /** 2-D KAF: params.units = M, x holds rows of 2M, alpha is [M, D, D], y rows of M. */
   kaf2dForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;

@@ -5,6 +5,7 @@
 #include "../cuda/cuda_runtime_info.h"
 #include "../kaf/thread_pool.h"
 #include "cpu_ops.h"
+#include "cuda_ops.h"
 #include "kaf2d_ops.h"
 #include "tensorflow_ops.h"
 
@@ -39,6 +40,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerCpuOps(env, exports);
   registerKaf2dOps(env, exports);
   registerTensorflowBindings(env, exports);
+  registerCudaOps(env, exports);
   return exports;
 }
 

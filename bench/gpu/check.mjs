@@ -1,0 +1,190 @@
+// GPU checks and timings for the CUDA KAF kernels, run by bench/gpu/run.sh on the GPU machine with
+// a carried Node binary (no npm there): it loads the addon and dist/cuda.js straight from .device/.
+//
+// 1. Correctness on fresh random inputs (|x| up to 1e4, NaN, +-Inf, odd sizes, N = 1, sizes not a
+//    multiple of the block): CUDA against the CPU kernel of the same addon and against float64;
+//    outputs poisoned (NaN) before each run; dalpha bit-identical across two runs.
+// 2. Timings with CUDA events, medians of many runs, x [8192 x 4096] (134 MB, larger than L2), D=20;
+//    the device-to-device copy bandwidth in the same run (the floor).
+// Writes JSON to the file named by its first argument.
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const addon = require(process.env.TFJS_KAF_ADDON);
+const outFile = process.argv[2];
+
+const log = (...args) => console.log('[check]', ...args);
+const info = addon.info();
+log('addon', JSON.stringify(info));
+if (!info.cuda.compiled || info.cuda.deviceCount === 0) {
+  console.error(`[check] no usable CUDA device: ${info.cuda.error ?? 'built without CUDA'}`);
+  process.exit(2);
+}
+log('devices', JSON.stringify(addon.cudaDevices()));
+
+let seed = Number(process.env.KAF_SEED ?? Date.now() % 2 ** 31);
+log('seed', seed);
+const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+const normal = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+
+function inputs(count, boundary) {
+  const edges = [1e4, -1e4, 1e3, -250, 0, boundary, -boundary, 2 * boundary];
+  return Float32Array.from({ length: count }, () => {
+    const r = random();
+    if (r < 0.03) return edges[Math.floor(random() * edges.length)];
+    if (r < 0.08) return (random() * 2 - 1) * 1e4;
+    return (random() * 3 - 1.5) * boundary;
+  });
+}
+
+function kernel64(kind, gamma, t) {
+  if (Number.isNaN(t)) return [NaN, NaN];
+  if (kind === 'gaussian') {
+    if (!Number.isFinite(t)) return [0, 0];
+    const k = Math.exp(-gamma * t * t);
+    return [k, -2 * gamma * t * k];
+  }
+  if (kind === 'relu') return [t > 0 ? t : 0, t > 0 ? 1 : 0];
+  const k = Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+  return [k, t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))];
+}
+
+function reference64(x, alpha, dy, p) {
+  const delta = (2 * p.boundary) / (p.dictSize - 1);
+  const y = new Float64Array(x.length), dx = new Float64Array(x.length), dalpha = new Float64Array(alpha.length);
+  for (let e = 0; e < x.length; e++) {
+    const n = e % p.units;
+    let sum = 0, slope = 0;
+    for (let i = 0; i < p.dictSize; i++) {
+      const [k, dk] = kernel64(p.kernel, p.gamma, x[e] - (-p.boundary + i * delta));
+      sum += alpha[n * p.dictSize + i] * k;
+      slope += alpha[n * p.dictSize + i] * dk;
+      dalpha[n * p.dictSize + i] += dy[e] * k;
+    }
+    y[e] = sum;
+    dx[e] = dy[e] * slope;
+  }
+  return { y, dx, dalpha };
+}
+
+function relativeError(actual, expected) {
+  let num = 0, den = 0;
+  for (let i = 0; i < expected.length; i++) {
+    if (!Number.isFinite(expected[i])) continue;
+    num += (actual[i] - expected[i]) ** 2;
+    den += expected[i] ** 2;
+  }
+  return den === 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+}
+
+const tensor = (values) => new addon.CudaTensor(values.length).upload(values);
+const poisoned = (length) => tensor(new Float32Array(length).fill(NaN));
+
+function cudaRun(x, alpha, dy, p) {
+  const [tx, ta, tdy] = [tensor(x), tensor(alpha), tensor(dy)];
+  const [y, dx, dalpha] = [poisoned(x.length), poisoned(x.length), poisoned(alpha.length)];
+  addon.cudaKafForward(tx, ta, p, y);
+  addon.cudaKafBackward(tx, ta, tdy, p, dx, dalpha);
+  const out = { y: y.download(), dx: dx.download(), dalpha: dalpha.download() };
+  for (const t of [tx, ta, tdy, y, dx, dalpha]) t.dispose();
+  return out;
+}
+
+function cpuRun(x, alpha, dy, p) {
+  const y = new Float32Array(x.length), dx = new Float32Array(x.length), dalpha = new Float32Array(alpha.length);
+  addon.kafForward(x, alpha, p, y);
+  addon.kafBackward(x, alpha, dy, p, dx, dalpha);
+  return { y, dx, dalpha };
+}
+
+const sameBits = (a, b) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+const checks = [];
+let failures = 0;
+function record(name, ok, detail) {
+  checks.push({ name, ok, ...detail });
+  if (!ok) failures++;
+  log(ok ? 'ok  ' : 'FAIL', name, JSON.stringify(detail));
+}
+
+const shapes = [
+  [1, 1, 20], [7, 1, 20], [1000, 1, 9], [3, 5, 2], [257, 33, 20], [129, 255, 64], [64, 1000, 20],
+  [1, 4097, 12], [513, 31, 37], [100, 300, 20],
+];
+for (const kernel of ['gaussian', 'relu', 'softplus']) {
+  for (const [rows, units, dictSize] of shapes) {
+    for (const gammaRule of kernel === 'gaussian' ? ['default', 'narrow'] : ['default']) {
+      const boundary = 3;
+      const delta = (2 * boundary) / (dictSize - 1);
+      const gamma = gammaRule === 'default' ? 1 / (6 * delta * delta) : 0.5 / (delta * delta);
+      const p = { units, dictSize, boundary, gamma, kernel };
+      const count = rows * units;
+      const x = inputs(count, boundary);
+      if (count > 4) { x[1] = NaN; x[2] = Infinity; x[3] = -Infinity; }
+      const alpha = Float32Array.from({ length: units * dictSize }, normal);
+      const dy = Float32Array.from({ length: count }, normal);
+      const gpu = cudaRun(x, alpha, dy, p);
+      const again = cudaRun(x, alpha, dy, p);
+      const cpu = cpuRun(x, alpha, dy, p);
+      const ref = reference64(x, alpha, dy, p);
+      const nanWhereExpected = Array.from(ref.y.keys()).every((i) => Number.isNaN(gpu.y[i]) === Number.isNaN(ref.y[i]));
+      const errors = {
+        y: relativeError(gpu.y, ref.y), dx: relativeError(gpu.dx, ref.dx), dalpha: relativeError(gpu.dalpha, ref.dalpha),
+        yVsCpu: relativeError(gpu.y, cpu.y), dalphaVsCpu: relativeError(gpu.dalpha, cpu.dalpha),
+      };
+      const ok = errors.y < 1e-5 && errors.dx < 1e-5 && errors.dalpha < 1e-5 && nanWhereExpected &&
+        sameBits(gpu.dalpha, again.dalpha) && sameBits(gpu.dx, again.dx) && gpu.y.every((v, i) => !Number.isNaN(v) || Number.isNaN(ref.y[i]));
+      record(`${kernel} ${gammaRule} [${rows} x ${units}] D=${dictSize}`, ok, { ...errors, nanWhereExpected, deterministic: sameBits(gpu.dalpha, again.dalpha) });
+    }
+  }
+}
+
+// Bad input reaches the addon's checks, never the GPU.
+for (const [name, call] of [
+  ['alpha length', () => addon.cudaKafForward(tensor(new Float32Array(8)), tensor(new Float32Array(7)), { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' }, poisoned(8))],
+  ['not a CudaTensor', () => addon.cudaKafForward(new Float32Array(8), tensor(new Float32Array(8)), { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' }, poisoned(8))],
+  ['out of memory', () => new addon.CudaTensor(2 ** 40)],
+]) {
+  let message = '';
+  try { call(); } catch (err) { message = err.message; }
+  record(`error: ${name}`, message !== '', { message });
+}
+const stillWorks = cudaRun(new Float32Array([0.5]), new Float32Array([1, 2]), new Float32Array([1]), { units: 1, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' });
+record('works after errors', Number.isFinite(stillWorks.y[0]), { y: stillWorks.y[0] });
+
+// Timings.
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const timings = [];
+for (const [rows, units] of [[8192, 4096], [256, 1024]]) {
+  const dictSize = 20;
+  const delta = 6 / (dictSize - 1);
+  const p = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: 'gaussian' };
+  const count = rows * units;
+  const x = tensor(Float32Array.from({ length: count }, () => (random() * 2 - 1) * 4));
+  const alpha = tensor(Float32Array.from({ length: units * dictSize }, () => normal() * 0.3));
+  const dy = tensor(Float32Array.from({ length: count }, normal));
+  const [y, dx, dalpha] = [poisoned(count), poisoned(count), poisoned(units * dictSize)];
+  const reps = rows * units > 1e7 ? 50 : 200;
+  addon.cudaTime('forwardBackward', 5, x, alpha, dy, p, y, dalpha, dx); // warm-up
+  const forward = median(addon.cudaTime('forward', reps, x, alpha, dy, p, y, dalpha, dx));
+  const forwardBackward = median(addon.cudaTime('forwardBackward', reps, x, alpha, dy, p, y, dalpha, dx));
+  const bytes = count * 4;
+  const copy = median(addon.cudaCopyBandwidth(bytes, reps));
+  // Floors: forward reads x and writes y (one copy of x's size); forward+backward also reads x
+  // and dy and writes dx (2.5 copies' worth of traffic).
+  const floorForward = copy;
+  const floorForwardBackward = 2.5 * copy;
+  timings.push({
+    shape: [rows, units], D: dictSize, reps, forwardMs: forward, forwardBackwardMs: forwardBackward, copyMs: copy,
+    copyTBs: (2 * bytes) / (copy * 1e-3) / 1e12, floorForwardMs: floorForward, floorForwardBackwardMs: floorForwardBackward,
+    forwardOverFloor: forward / floorForward, forwardBackwardOverFloor: forwardBackward / floorForwardBackward,
+    launches: { forward: 1, forwardBackward: 3 },
+  });
+  log('timing', JSON.stringify(timings[timings.length - 1]));
+  for (const t of [x, alpha, dy, y, dx, dalpha]) t.dispose();
+}
+
+writeFileSync(outFile, JSON.stringify({ info, devices: addon.cudaDevices(), seed, checks, timings, failures }, null, 2));
+log(failures === 0 ? 'all checks passed' : `${failures} checks FAILED`);
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,325 @@
+// CUDA kernels of the 1-D KAF. Same math as native/kaf (kernel_functions.h): float32 throughout,
+// full-precision expf (not __expf, whose error grows with the argument), the same special values
+// (NaN in gives NaN out, the gaussian of an infinite input is exactly 0).
+//
+// Gaussian: when gamma delta^2 <= 0.19 (the default rule gives 1/6) gaussians come from walks:
+// neighbouring gaussians differ by the factor exp(2 gamma delta t_i - gamma delta^2), which shrinks
+// by q = exp(-2 gamma delta^2) per step, so each segment of at most 21 points costs two expf and a
+// division at its middle point (see GaussianWalkKernel in kernel_functions.h for the error bounds).
+// This keeps the forward pass bound by memory, not by D exponentials per element.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "kaf_cuda.h"
+
+namespace kafcuda {
+
+namespace {
+
+constexpr int kThreads = 256;
+constexpr int kMaxDictSize = 64;  // backward keeps D partial sums per thread
+constexpr int kWalkSteps = 10;
+constexpr float kGaussianClamp = 1e18f;
+
+Status statusOf(cudaError_t error) {
+  Status status;
+  status.code = static_cast<int>(error);
+  if (error != cudaSuccess) {
+    status.name = cudaGetErrorName(error);
+    status.message = cudaGetErrorString(error);
+    cudaGetLastError();  // clear non-sticky errors so later calls start clean
+  }
+  return status;
+}
+
+struct DeviceParams {
+  int64_t units;
+  int dictSize;
+  float boundary;
+  float delta;
+  float gamma;
+  int kernel;  // kaf::KernelKind
+  bool walk;
+  float twoGammaDelta;
+  float gammaDelta2;
+  int segmentLength;
+  float stepFactor[kWalkSteps];
+};
+
+DeviceParams deviceParams(const kaf::KafParams& p) {
+  DeviceParams d{};
+  d.units = p.units;
+  d.dictSize = static_cast<int>(p.dictSize);
+  d.boundary = static_cast<float>(p.boundary);
+  d.delta = static_cast<float>(p.delta());
+  d.gamma = static_cast<float>(p.gamma);
+  d.kernel = static_cast<int>(p.kernel);
+  const double s = p.gamma * p.delta() * p.delta();
+  d.walk = p.kernel == kaf::KernelKind::kGaussian && s <= 0.19;
+  d.twoGammaDelta = static_cast<float>(2 * p.gamma * p.delta());
+  d.gammaDelta2 = static_cast<float>(s);
+  const int maxSegment = 2 * kWalkSteps + 1;
+  const int segments = (d.dictSize + maxSegment - 1) / maxSegment;
+  d.segmentLength = (d.dictSize + segments - 1) / segments;
+  for (int l = 0; l < kWalkSteps; ++l) d.stepFactor[l] = static_cast<float>(std::exp(-2 * s * l));
+  return d;
+}
+
+__device__ __forceinline__ float dictValue(const DeviceParams& p, int i) {
+  return -p.boundary + static_cast<float>(i) * p.delta;
+}
+
+__device__ __forceinline__ float clampGaussianInput(float x) {
+  return x > kGaussianClamp ? kGaussianClamp : (x < -kGaussianClamp ? -kGaussianClamp : x);
+}
+
+// exp(a) clamped to [0, 1e30] so that 0 * ratio stays 0; NaN passes.
+__device__ __forceinline__ float ratioExp(float a) { return expf(fminf(a, 69.f)); }
+
+// k(t) and dk/dx for the relu and softplus kernels and the direct gaussian.
+__device__ __forceinline__ void kernelValueAndSlope(const DeviceParams& p, float t, float* k,
+                                                    float* dk) {
+  if (p.kernel == static_cast<int>(kaf::KernelKind::kRelu)) {
+    *k = t < 0.f ? 0.f : t;
+    *dk = t > 0.f ? 1.f : (t == t ? 0.f : t);
+  } else if (p.kernel == static_cast<int>(kaf::KernelKind::kSoftplus)) {
+    const float u = expf(-fabsf(t));
+    *k = (t > 0.f ? t : 0.f) + log1pf(u);
+    *dk = (t >= 0.f ? 1.f : u) / (1.f + u);
+  } else {
+    const float g = expf(-p.gamma * t * t);
+    *k = g;
+    *dk = -2.f * p.gamma * (t * g);
+  }
+}
+
+// Calls visit(i, t_i, g_i) for every dictionary point, gaussians by walks from segment middles.
+template <class Visit>
+__device__ __forceinline__ void walkGaussians(const DeviceParams& p, float x, Visit visit) {
+  for (int first = 0; first < p.dictSize; first += p.segmentLength) {
+    const int last = min(first + p.segmentLength, p.dictSize) - 1;
+    const int anchor = first + (last - first) / 2;
+    const float t = x - dictValue(p, anchor);
+    const float g = expf(-p.gamma * t * t);
+    const float up = ratioExp(t * p.twoGammaDelta - p.gammaDelta2);
+    const float down = fminf(p.stepFactor[1] / up, 1e30f);
+    visit(anchor, t, g);
+    float gUp = g, gDown = g;
+    for (int l = 0; l < last - anchor; ++l) {
+      gUp *= up * p.stepFactor[l];
+      visit(anchor + 1 + l, t - (l + 1) * p.delta, gUp);
+    }
+    for (int l = 0; l < anchor - first; ++l) {
+      gDown *= down * p.stepFactor[l];
+      visit(anchor - 1 - l, t + (l + 1) * p.delta, gDown);
+    }
+  }
+}
+
+__global__ void forwardKernel(DeviceParams p, const float* __restrict__ x, int64_t count,
+                              const float* __restrict__ alpha, float* __restrict__ y) {
+  for (int64_t e = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; e < count;
+       e += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    const float* a = alpha + (e % p.units) * p.dictSize;
+    float acc = 0.f;
+    if (p.walk) {
+      walkGaussians(p, clampGaussianInput(__ldg(x + e)),
+                    [&](int i, float, float g) { acc += __ldg(a + i) * g; });
+    } else {
+      const float xe = p.kernel == static_cast<int>(kaf::KernelKind::kGaussian)
+                           ? clampGaussianInput(__ldg(x + e))
+                           : __ldg(x + e);
+      for (int i = 0; i < p.dictSize; ++i) {
+        float k, dk;
+        kernelValueAndSlope(p, xe - dictValue(p, i), &k, &dk);
+        acc += __ldg(a + i) * k;
+      }
+    }
+    y[e] = acc;
+  }
+}
+
+// Block (unitTile, rowChunk): threads own units; each walks the rows of its chunk in order, writes
+// dx, and keeps its unit's D partial sums of dalpha in registers; partial[rowChunk][unit][i].
+__global__ void backwardKernel(DeviceParams p, const float* __restrict__ x,
+                               const float* __restrict__ dy, int64_t rows, int64_t rowsPerChunk,
+                               const float* __restrict__ alpha, float* __restrict__ dx,
+                               float* __restrict__ partial) {
+  const int64_t unit = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
+  if (unit >= p.units) return;
+  const int64_t firstRow = blockIdx.y * rowsPerChunk;
+  const int64_t lastRow = min(rows, firstRow + rowsPerChunk);
+  const float* a = alpha + unit * p.dictSize;
+  float sums[kMaxDictSize];
+  for (int i = 0; i < p.dictSize; ++i) sums[i] = 0.f;
+  for (int64_t row = firstRow; row < lastRow; ++row) {
+    const int64_t e = row * p.units + unit;
+    const float g = __ldg(dy + e);
+    float slope = 0.f;
+    if (p.walk) {
+      walkGaussians(p, clampGaussianInput(__ldg(x + e)), [&](int i, float t, float k) {
+        slope += __ldg(a + i) * (-2.f * p.gamma * (t * k));
+        sums[i] += g * k;
+      });
+    } else {
+      const float xe = p.kernel == static_cast<int>(kaf::KernelKind::kGaussian)
+                           ? clampGaussianInput(__ldg(x + e))
+                           : __ldg(x + e);
+      for (int i = 0; i < p.dictSize; ++i) {
+        float k, dk;
+        kernelValueAndSlope(p, xe - dictValue(p, i), &k, &dk);
+        slope += __ldg(a + i) * dk;
+        sums[i] += g * k;
+      }
+    }
+    dx[e] = g * slope;
+  }
+  float* out = partial + (static_cast<int64_t>(blockIdx.y) * p.units + unit) * p.dictSize;
+  for (int i = 0; i < p.dictSize; ++i) out[i] = sums[i];
+}
+
+// dalpha[j] = sum over chunks, in chunk order, of partial[chunk][j] (j = unit * D + i).
+__global__ void reduceChunksKernel(const float* __restrict__ partial, int64_t chunks, int64_t size,
+                                   float* __restrict__ dalpha) {
+  for (int64_t j = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; j < size;
+       j += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    double total = 0.0;
+    for (int64_t c = 0; c < chunks; ++c) total += partial[c * size + j];
+    dalpha[j] = static_cast<float>(total);
+  }
+}
+
+int multiprocessorCount() {
+  int device = 0, count = 0;
+  if (cudaGetDevice(&device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) {
+    cudaGetLastError();
+    return 80;
+  }
+  return count;
+}
+
+// Row chunks of the backward: enough blocks for ~8 per multiprocessor, a number that depends on
+// the shapes and the GPU model only (so the summation order is fixed for a given machine).
+struct BackwardGrid {
+  int64_t unitTiles;
+  int64_t chunks;
+  int64_t rowsPerChunk;
+};
+
+BackwardGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
+  const int64_t rows = p.units > 0 ? count / p.units : 0;
+  const int64_t unitTiles = (p.units + kThreads - 1) / kThreads;
+  const int64_t wanted = std::max<int64_t>(1, 8 * multiprocessorCount() / unitTiles);
+  // At least 8 rows per chunk: fewer would make the workspace and the reduction outweigh the work.
+  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>({wanted, (rows + 7) / 8, 65535}));
+  return {unitTiles, chunks, (rows + chunks - 1) / chunks};
+}
+
+}  // namespace
+
+Status deviceCount(int* count) {
+  *count = 0;
+  const cudaError_t error = cudaGetDeviceCount(count);
+  if (error != cudaSuccess) *count = 0;
+  return statusOf(error);
+}
+
+Status deviceInfo(int device, DeviceInfo* info) {
+  cudaDeviceProp prop{};
+  const cudaError_t error = cudaGetDeviceProperties(&prop, device);
+  if (error == cudaSuccess) {
+    info->name = prop.name;
+    info->major = prop.major;
+    info->minor = prop.minor;
+    info->totalMemory = prop.totalGlobalMem;
+    info->multiprocessors = prop.multiProcessorCount;
+  }
+  return statusOf(error);
+}
+
+Status allocate(size_t bytes, void** pointer) { return statusOf(cudaMalloc(pointer, bytes)); }
+Status release(void* pointer) { return statusOf(cudaFree(pointer)); }
+
+Status copyToDevice(void* device, const void* host, size_t bytes, void* stream) {
+  return statusOf(cudaMemcpyAsync(device, host, bytes, cudaMemcpyHostToDevice,
+                                  static_cast<cudaStream_t>(stream)));
+}
+
+Status copyToHost(void* host, const void* device, size_t bytes, void* stream) {
+  return statusOf(cudaMemcpyAsync(host, device, bytes, cudaMemcpyDeviceToHost,
+                                  static_cast<cudaStream_t>(stream)));
+}
+
+Status copyDeviceToDevice(void* target, const void* source, size_t bytes, void* stream) {
+  return statusOf(cudaMemcpyAsync(target, source, bytes, cudaMemcpyDeviceToDevice,
+                                  static_cast<cudaStream_t>(stream)));
+}
+
+Status synchronize(void* stream) {
+  return statusOf(cudaStreamSynchronize(static_cast<cudaStream_t>(stream)));
+}
+
+Status kafForward(const kaf::KafParams& params, const float* x, int64_t count, const float* alpha,
+                  float* y, void* stream) {
+  if (count == 0 || params.units == 0) return {};
+  const int64_t blocks =
+      std::min<int64_t>((count + kThreads - 1) / kThreads, 32LL * multiprocessorCount());
+  forwardKernel<<<static_cast<unsigned>(blocks), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
+      deviceParams(params), x, count, alpha, y);
+  return statusOf(cudaGetLastError());
+}
+
+size_t kafBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t count) {
+  const BackwardGrid grid = backwardGrid(params, count);
+  return static_cast<size_t>(grid.chunks * params.units * params.dictSize) * sizeof(float);
+}
+
+Status kafBackward(const kaf::KafParams& params, const float* x, const float* dy, int64_t count,
+                   const float* alpha, float* dx, float* dalpha, void* workspace, void* stream) {
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  const int64_t size = params.units * params.dictSize;
+  if (params.dictSize > kMaxDictSize) {
+    Status status;
+    status.code = static_cast<int>(cudaErrorInvalidValue);
+    status.name = "cudaErrorInvalidValue";
+    status.message = "the CUDA backward supports dictSize <= 64";
+    return status;
+  }
+  if (count == 0 || params.units == 0) {
+    return size == 0 ? Status{} : statusOf(cudaMemsetAsync(dalpha, 0, size * sizeof(float), s));
+  }
+  const BackwardGrid grid = backwardGrid(params, count);
+  float* partial = static_cast<float*>(workspace);
+  backwardKernel<<<dim3(static_cast<unsigned>(grid.unitTiles), static_cast<unsigned>(grid.chunks)),
+                   kThreads, 0, s>>>(deviceParams(params), x, dy, count / params.units,
+                                     grid.rowsPerChunk, alpha, dx, partial);
+  Status status = statusOf(cudaGetLastError());
+  if (!status.ok()) return status;
+  const int64_t blocks = std::min<int64_t>((size + kThreads - 1) / kThreads, 4096);
+  reduceChunksKernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(partial, grid.chunks, size,
+                                                                        dalpha);
+  return statusOf(cudaGetLastError());
+}
+
+Status timeEvents(int repeats, const std::function<Status()>& work, std::vector<float>* times) {
+  cudaEvent_t start = nullptr, stop = nullptr;
+  Status status = statusOf(cudaEventCreate(&start));
+  if (status.ok()) status = statusOf(cudaEventCreate(&stop));
+  for (int r = 0; status.ok() && r < repeats; ++r) {
+    status = statusOf(cudaEventRecord(start));
+    if (status.ok()) status = work();
+    if (status.ok()) status = statusOf(cudaEventRecord(stop));
+    if (status.ok()) status = statusOf(cudaEventSynchronize(stop));
+    float ms = 0;
+    if (status.ok()) status = statusOf(cudaEventElapsedTime(&ms, start, stop));
+    if (status.ok()) times->push_back(ms);
+  }
+  if (start != nullptr) cudaEventDestroy(start);
+  if (stop != nullptr) cudaEventDestroy(stop);
+  return status;
+}
+
+}  // namespace kafcuda

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <napi.h>
+
+namespace kafnode {
+
+// Adds the CUDA API to the addon's exports: CudaTensor (device memory), cudaDevices,
+// cudaKafForward, cudaKafBackward and the benchmarking helpers cudaTime / cudaCopyBandwidth.
+// Present in every build: without CUDA each call throws the reason.
+void registerCudaOps(Napi::Env env, Napi::Object exports);
+
+}  // namespace kafnode
