@@ -118,25 +118,30 @@ __device__ __forceinline__ void walkGaussians(const DeviceParams& p, float x, Vi
   }
 }
 
+// Calls visit(i, k(x, d_i), dk/dx) for every dictionary point: by walks for the gaussian when
+// they apply, else directly. Unused slopes are removed by the compiler.
+template <class Visit>
+__device__ __forceinline__ void visitKernelValues(const DeviceParams& p, float x, Visit visit) {
+  const bool gaussian = p.kernel == static_cast<int>(kaf::KernelKind::kGaussian);
+  const float xe = gaussian ? clampGaussianInput(x) : x;
+  if (p.walk) {
+    walkGaussians(p, xe, [&](int i, float t, float g) { visit(i, g, -2.f * p.gamma * (t * g)); });
+    return;
+  }
+  for (int i = 0; i < p.dictSize; ++i) {
+    float k, dk;
+    kernelValueAndSlope(p, xe - dictValue(p, i), &k, &dk);
+    visit(i, k, dk);
+  }
+}
+
 __global__ void forwardKernel(DeviceParams p, const float* __restrict__ x, int64_t count,
                               const float* __restrict__ alpha, float* __restrict__ y) {
   for (int64_t e = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; e < count;
        e += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     const float* a = alpha + (e % p.units) * p.dictSize;
     float acc = 0.f;
-    if (p.walk) {
-      walkGaussians(p, clampGaussianInput(__ldg(x + e)),
-                    [&](int i, float, float g) { acc += __ldg(a + i) * g; });
-    } else {
-      const float xe = p.kernel == static_cast<int>(kaf::KernelKind::kGaussian)
-                           ? clampGaussianInput(__ldg(x + e))
-                           : __ldg(x + e);
-      for (int i = 0; i < p.dictSize; ++i) {
-        float k, dk;
-        kernelValueAndSlope(p, xe - dictValue(p, i), &k, &dk);
-        acc += __ldg(a + i) * k;
-      }
-    }
+    visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) { acc += __ldg(a + i) * k; });
     y[e] = acc;
   }
 }
@@ -158,22 +163,10 @@ __global__ void backwardKernel(DeviceParams p, const float* __restrict__ x,
     const int64_t e = row * p.units + unit;
     const float g = __ldg(dy + e);
     float slope = 0.f;
-    if (p.walk) {
-      walkGaussians(p, clampGaussianInput(__ldg(x + e)), [&](int i, float t, float k) {
-        slope += __ldg(a + i) * (-2.f * p.gamma * (t * k));
-        sums[i] += g * k;
-      });
-    } else {
-      const float xe = p.kernel == static_cast<int>(kaf::KernelKind::kGaussian)
-                           ? clampGaussianInput(__ldg(x + e))
-                           : __ldg(x + e);
-      for (int i = 0; i < p.dictSize; ++i) {
-        float k, dk;
-        kernelValueAndSlope(p, xe - dictValue(p, i), &k, &dk);
-        slope += __ldg(a + i) * dk;
-        sums[i] += g * k;
-      }
-    }
+    visitKernelValues(p, __ldg(x + e), [&](int i, float k, float dk) {
+      slope += __ldg(a + i) * dk;
+      sums[i] += g * k;
+    });
     dx[e] = g * slope;
   }
   float* out = partial + (static_cast<int64_t>(blockIdx.y) * p.units + unit) * p.dictSize;

@@ -1,13 +1,13 @@
 // The two-dimensional KAF layer (Scardapane et al. 2019): input [..., 2M], unit m pairs input m
 // with input m + M, output [..., M]; alpha [M, D, D] over the D x D grid of the 1-D dictionary.
 import * as tf from '@tensorflow/tfjs-core';
-import { initializers, layers } from '@tensorflow/tfjs-layers';
+import { layers } from '@tensorflow/tfjs-layers';
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 import type { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
 
 import { kaf2d } from '../ops/kaf2d';
 import { resolveAttrs, VARIANT_2D } from '../params';
-import { checkCommonArgs } from './kaf_layer';
+import { alphaInitializer, checkCommonArgs, singleInputShape } from './kaf_layer';
 import { type RegularizerConfig, serializeRegularizer, toRegularizer } from './serialization';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
@@ -52,21 +52,18 @@ export class KAF2D extends layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = singleInputShape(inputShape);
     const last = shape[shape.length - 1];
     if (last === null || last === undefined || last % 2 !== 0) {
       throw new Error(`KAF2D: the last axis of the input must have a known, even size (2M), received ${last}`);
     }
-    const initializer =
-      this.init === 'random'
-        ? initializers.randomNormal({ mean: 0, stddev: this.initScale, seed: this.seed ?? undefined })
-        : initializers.zeros();
+    const initializer = alphaInitializer(this.init, this.initScale, this.seed);
     this.alpha = this.addWeight('alpha', [last / 2, this.D, this.D], 'float32', initializer, this.alphaRegularizer, true);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = singleInputShape(inputShape);
     const last = shape[shape.length - 1];
     return [...shape.slice(0, -1), last === null ? null : last / 2];
   }

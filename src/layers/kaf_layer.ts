@@ -38,6 +38,16 @@ export interface KAFLayerArgs extends LayerArgs {
   alphaRegularizer?: Regularizer | RegularizerConfig | null;
 }
 
+/** The one input shape of a single-input layer (tfjs may pass it wrapped in a list). */
+export function singleInputShape(inputShape: Shape | Shape[]): Shape {
+  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+}
+
+/** Alpha's initializer: random normal, or zeros for inits written after creation or loaded. */
+export function alphaInitializer(init: unknown, stddev: number, seed: number | null) {
+  return init === 'random' ? initializers.randomNormal({ mean: 0, stddev, seed: seed ?? undefined }) : initializers.zeros();
+}
+
 /** Checks the options shared by KAF and KAF2D. */
 export function checkCommonArgs(layer: string, args: { D?: number; init?: unknown; initScale?: number; eps?: number }, allowed: readonly string[]): void {
   if (args.D !== undefined && (!Number.isInteger(args.D) || args.D < 2)) {
@@ -85,22 +95,17 @@ export class KAF extends layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = singleInputShape(inputShape);
     const units = shape[shape.length - 1];
     if (units === null || units === undefined) throw new Error('KAF: the last axis of the input must have a known size');
-    this.alpha = this.addWeight('alpha', [units, this.D], 'float32', this.initializer(), this.alphaRegularizer, true);
+    // Ridge inits are written after creation; 'custom' (a loaded model) gets its saved weights.
+    const initializer = alphaInitializer(this.init, this.initScale, this.seed);
+    this.alpha = this.addWeight('alpha', [units, this.D], 'float32', initializer, this.alphaRegularizer, true);
     if (this.init !== 'random' && this.init !== 'custom') {
       const coefficients = ridgeInit(this.init, { D: this.D, boundary: this.boundary, gamma: this.gamma ?? undefined, kernel: this.kernel, eps: this.eps });
       this.alpha.write(tf.tidy(() => tf.tile(tf.tensor2d(coefficients, [1, this.D]), [units, 1])));
     }
     this.built = true;
-  }
-
-  private initializer() {
-    // Ridge inits are written after creation; 'custom' (a loaded model) gets its saved weights.
-    return this.init === 'random'
-      ? initializers.randomNormal({ mean: 0, stddev: this.initScale, seed: this.seed ?? undefined })
-      : initializers.zeros();
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
