@@ -63,7 +63,7 @@ describe.each(BACKENDS)(`kaf2d on %s (seed ${seed})`, (backend) => {
     const rng = new Rng(seed);
     for (let trial = 0; trial < 8; trial++) {
       const rank = 1 + ((trial + 1) % 4);
-      const units = trial === 0 ? 1 : trial === 1 ? 200 : rank === 1 ? rng.int(32, 120) : rng.int(1, 80);
+      const units = trial === 0 ? 1 : trial === 1 ? 200 : trial === 4 ? 64 : rank === 1 ? rng.int(32, 120) : rng.int(1, 80); // 64: grouped
       const dictSize = trial === 2 ? 2 : trial === 3 ? 16 : rng.int(2, 12);
       const c = randomCase(rng, rank, units, dictSize, 2000);
       const p = { units, dictSize, ...c.options };

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
@@ -33,22 +34,48 @@ namespace kaf {
 
 constexpr int kLanes = 16;
 
-// alpha [units, perUnit] rearranged so the coefficients of kLanes consecutive elements are
-// contiguous: values[q * stride + k] = alpha[(k % units) * perUnit + q], k in [0, units + kLanes).
-// Lane j of a block whose first element has unit p reads values[q * stride + p + j]: the right
-// unit even when the block wraps around the end of a row (or several rows, for units < kLanes).
+// alpha [units, perUnit] rearranged so that the coefficients of the kLanes elements of a block are
+// contiguous. Two layouts:
+// - wrapped (any units): values[q * stride + k] = alpha[(k % units) * perUnit + q] for k in
+//   [0, units + kLanes), stride = units + kLanes. Lane j of a block whose first element has unit p
+//   reads values[q * stride + p + j]: the right unit even when the block wraps around the end of a
+//   row (or several rows, for units < kLanes).
+// - grouped (units a multiple of kLanes, >= kMinUnitsForGrouping): every block starts at a multiple
+//   of kLanes, and each group of kLanes units keeps its perUnit x kLanes coefficients together
+//   (stride = kLanes), so a block reads one contiguous run instead of perUnit scattered rows.
 struct WrappedCoefficients {
+  static constexpr int64_t kMinUnitsForGrouping = 64;
+
+  int64_t units;
+  int64_t perUnit;
+  bool grouped;
   int64_t stride;
   std::vector<float> values;
 
-  WrappedCoefficients(const float* alpha, int64_t units, int64_t perUnit)
-      : stride(units + kLanes), values(static_cast<size_t>(perUnit * stride)) {
+  WrappedCoefficients(const float* alpha, int64_t units_, int64_t perUnit_)
+      : units(units_),
+        perUnit(perUnit_),
+        grouped(units_ % kLanes == 0 && units_ >= kMinUnitsForGrouping),
+        stride(grouped ? kLanes : units_ + kLanes),
+        values(static_cast<size_t>(perUnit_ * (grouped ? units_ : units_ + kLanes))) {
+    if (grouped) {
+      for (int64_t n = 0; n < units; ++n) {
+        float* group = values.data() + (n / kLanes) * perUnit * kLanes + n % kLanes;
+        for (int64_t q = 0; q < perUnit; ++q) group[q * kLanes] = alpha[n * perUnit + q];
+      }
+      return;
+    }
     for (int64_t q = 0; q < perUnit; ++q) {
       float* row = values.data() + q * stride;
       for (int64_t k = 0; k < stride; ++k) row[k] = alpha[(k % units) * perUnit + q];
     }
   }
-  const float* at(int64_t unit) const { return values.data() + unit; }
+  // The coefficients of the block whose first element has this unit (grouped: a multiple of
+  // kLanes).
+  const float* at(int64_t unit) const {
+    return grouped ? values.data() + (unit / kLanes) * perUnit * kLanes + unit % kLanes
+                   : values.data() + unit;
+  }
 };
 
 // The dictionary d_i rounded to float, as every CPU kernel compares float inputs with it.
@@ -85,6 +112,7 @@ KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& 
 template <class Block>
 KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
                                         int64_t begin, int64_t end, double* partial) {
+  assert(!c.grouped && "the row split needs the wrapped layout (units < kMinUnitsForGrouping)");
   int64_t phase = begin % units;
   for (int64_t e = begin; e < end; e += kLanes) {
     block.backward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride, partial + phase,

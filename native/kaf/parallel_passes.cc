@@ -17,8 +17,9 @@ constexpr int64_t kMinEvaluationsPerTask = int64_t{1} << 16;
 // the shapes only: that is what makes dalpha independent of the thread count).
 constexpr int64_t kMaxRowChunks = 64;
 
-// From this many units on, backward splits by units: each task owns its dalpha rows.
-constexpr int64_t kMinUnitsForColumnSplit = 64;
+// From this many units on, backward splits by units: each task owns its dalpha rows. Tied to the
+// grouped coefficient layout, which only the column split (and forward) may read.
+constexpr int64_t kMinUnitsForColumnSplit = WrappedCoefficients::kMinUnitsForGrouping;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
