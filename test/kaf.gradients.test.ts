@@ -101,6 +101,23 @@ describe.each(BACKENDS)(`kaf gradients on %s (seed ${seed})`, (backend) => {
     });
   }
 
+  // The gaussian backward has two native paths, like the forward: walks between exact anchors
+  // when gamma * delta^2 <= 0.19, direct exponentials otherwise.
+  for (const [label, s] of [['walk', 1 / 6], ['walk at its limit', 0.19], ['direct', 0.25]] as const) {
+    it(`match float64 on the gaussian's ${label} path (gamma delta^2 = ${s.toFixed(3)}), D 2-64, both splits`, () => {
+      const rng = new Rng(seed + Math.round(s * 977));
+      for (const [units, dictSize] of [[3, 2], [5, 13], [70, 21], [128, 25], [9, 64], [64, 64]]) {
+        const c = randomCase(rng, 'gaussian', 2, units, dictSize, 40 * units);
+        c.options.gamma = s / ((2 * c.options.boundary) / (dictSize - 1)) ** 2;
+        const { dx, dalpha } = opGradients(c);
+        const expected = backward64(c.x, c.alpha, c.dy, { units, dictSize, ...c.options });
+        const context = `${backend}, seed ${seed}, [${c.shape}], D ${dictSize}, ${JSON.stringify(c.options)}`;
+        expect(relativeError(dx, expected.dx), `dx: ${context}`).toBeLessThan(TOLERANCE);
+        expect(relativeError(dalpha, expected.dalpha), `dalpha: ${context}`).toBeLessThan(TOLERANCE);
+      }
+    });
+  }
+
   it('gives zero-size dx and zero dalpha for empty inputs', () => {
     const f = tf.grads((x: tf.Tensor, alpha: tf.Tensor) => kafLib.kaf(x, alpha));
     const [dx, dalpha] = tf.tidy(() => f([tf.zeros([0, 4]), tf.ones([4, 5])]).map((t) => tf.keep(t)));

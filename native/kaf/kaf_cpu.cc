@@ -69,21 +69,20 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
   for (int j = 0; j < kLanes; ++j) dx[j] = g[j] * acc[j];
 }
 
-// The gaussian forward by walks from exact anchors (see GaussianWalkKernel): per gaussian, one
-// multiply-add and two multiplications instead of an exponential. The dictionary is cut into
-// segments of at most 2 * kWalkSteps + 1 points; from the middle point of each (the anchor: one
-// exponential for the gaussian, one for the upward ratio, and the downward ratio by a division),
-// one walk goes up and one goes down, advancing together to hide the multiplication latency.
-// Written with explicit 16-lane vectors (GCC/Clang vector extensions) so the walks stay in
-// registers.
+// Gaussians by walks from exact anchors (see GaussianWalkKernel): per gaussian, two
+// multiplications instead of an exponential. The dictionary is cut into segments of at most
+// 2 * kWalkSteps + 1 points; from the middle point of each (the anchor: one exponential for the
+// gaussian, one for the upward ratio, and the downward ratio by a division), one walk goes up and
+// one goes down, advancing together to hide the multiplication latency. Calls
+// visit(chain, i, t_i, g_i) for every point, chain 0 for the anchor and the upward walk, 1 for the
+// downward one (callers keep one accumulator per chain). Explicit 16-lane vectors (GCC/Clang
+// vector extensions) keep the walks in registers.
 #if defined(__GNUC__) || defined(__clang__)
-KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const float* __restrict x,
-                                        const float* __restrict coef, int64_t stride,
-                                        const float* __restrict dict, int64_t dictSize,
-                                        float* __restrict y) {
+template <class Visit>
+KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel, lanes::F xs,
+                                     const float* __restrict dict, int64_t dictSize,
+                                     Visit&& visit) {
   using lanes::F;
-  const F xs = lanes::prepareGaussian(lanes::load(x));
-  F up = lanes::splat(0.f), down = lanes::splat(0.f);
   const int64_t segment = kernel.segmentLength;
   for (int64_t first = 0; first < dictSize; first += segment) {
     const int64_t last = std::min(first + segment, dictSize) - 1;
@@ -94,20 +93,54 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const 
     // g_{i-1} / g_i = q / (g_{i+1} / g_i); clamped like expClamped (q / 0 = inf).
     const F downQuotient = kernel.stepFactor[1] / upRatio;
     const F downRatio = downQuotient > 1e30f ? lanes::splat(1e30f) : downQuotient;
-    up += lanes::load(coef + anchor * stride) * g;
+    visit(0, anchor, t, g);
     F gUp = g, gDown = g;
     const int64_t upSteps = last - anchor, downSteps = anchor - first;
     for (int64_t l = 0; l < upSteps; ++l) {
       const float q = kernel.stepFactor[l];
+      const float offset = kernel.stepOffset[l];
       gUp *= upRatio * q;
-      up += lanes::load(coef + (anchor + 1 + l) * stride) * gUp;
+      visit(0, anchor + 1 + l, t - offset, gUp);
       if (l < downSteps) {
         gDown *= downRatio * q;
-        down += lanes::load(coef + (anchor - 1 - l) * stride) * gDown;
+        visit(1, anchor - 1 - l, t + offset, gDown);
       }
     }
   }
-  lanes::store(y, up + down);
+}
+
+KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const float* __restrict x,
+                                        const float* __restrict coef, int64_t stride,
+                                        const float* __restrict dict, int64_t dictSize,
+                                        float* __restrict y) {
+  using lanes::F;
+  F acc[2] = {lanes::splat(0.f), lanes::splat(0.f)};
+  walkGaussians(
+      kernel, lanes::prepareGaussian(lanes::load(x)), dict, dictSize,
+      [&](int chain, int64_t i, F, F g) { acc[chain] += lanes::load(coef + i * stride) * g; });
+  lanes::store(y, acc[0] + acc[1]);
+}
+
+// dx = dy * sum_i alpha_i * (-2 gamma t_i g_i); dalpha contributions dy * g_i added in double.
+KAF_ALWAYS_INLINE void backwardLanesWalk(const GaussianWalkKernel& kernel,
+                                         const float* __restrict x, const float* __restrict dy,
+                                         const float* __restrict coef, int64_t stride,
+                                         const float* __restrict dict, int64_t dictSize,
+                                         float* __restrict dx, double* __restrict partial,
+                                         int64_t partialStride) {
+  using lanes::F;
+  const F g = lanes::load(dy);
+  F slope[2] = {lanes::splat(0.f), lanes::splat(0.f)};
+  float contribution[kLanes];
+  walkGaussians(kernel, lanes::prepareGaussian(lanes::load(x)), dict, dictSize,
+                [&](int chain, int64_t i, F t, F k) {
+                  slope[chain] += lanes::load(coef + i * stride) * (t * k);
+                  lanes::store(contribution, g * k);
+                  double* __restrict pa = partial + i * partialStride;
+#pragma omp simd
+                  for (int j = 0; j < kLanes; ++j) pa[j] += static_cast<double>(contribution[j]);
+                });
+  lanes::store(dx, g * ((slope[0] + slope[1]) * kernel.negTwoGamma));
 }
 #else
 // Without vector extensions: the plain exponential per gaussian.
@@ -116,6 +149,15 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const 
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
   forwardLanes(static_cast<const GaussianKernel&>(kernel), x, coef, stride, dict, dictSize, y);
+}
+KAF_ALWAYS_INLINE void backwardLanesWalk(const GaussianWalkKernel& kernel,
+                                         const float* __restrict x, const float* __restrict dy,
+                                         const float* __restrict coef, int64_t stride,
+                                         const float* __restrict dict, int64_t dictSize,
+                                         float* __restrict dx, double* __restrict partial,
+                                         int64_t partialStride) {
+  backwardLanes(static_cast<const GaussianKernel&>(kernel), x, dy, coef, stride, dict, dictSize, dx,
+                partial, partialStride);
 }
 #endif
 
@@ -148,16 +190,15 @@ class Block1d {
 
   KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
                                   double* partial, int64_t partialStride) {
-    const int64_t dictSize = pass_.params.dictSize;
     if (length == kLanes) {
-      backwardLanes(kernel_, pass_.x + first, pass_.dy + first, coef, stride, pass_.dict, dictSize,
-                    pass_.out + first, partial, partialStride);
+      backwardLanesOf(pass_.x + first, pass_.dy + first, coef, stride, pass_.out + first, partial,
+                      partialStride);
       return;
     }
     float x[kLanes], dy[kLanes], dx[kLanes];
     loadPadded(pass_.x + first, length, x);
     loadPadded(pass_.dy + first, length, dy);
-    backwardLanes(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial, partialStride);
+    backwardLanesOf(x, dy, coef, stride, dx, partial, partialStride);
     std::copy(dx, dx + length, pass_.out + first);
   }
 
@@ -168,6 +209,18 @@ class Block1d {
       forwardLanesWalk(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
     } else {
       forwardLanes(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
+    }
+  }
+
+  KAF_ALWAYS_INLINE void backwardLanesOf(const float* x, const float* dy, const float* coef,
+                                         int64_t stride, float* dx, double* partial,
+                                         int64_t partialStride) const {
+    const int64_t dictSize = pass_.params.dictSize;
+    if constexpr (std::is_same_v<Kernel, GaussianWalkKernel>) {
+      backwardLanesWalk(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial,
+                        partialStride);
+    } else {
+      backwardLanes(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial, partialStride);
     }
   }
 
@@ -214,6 +267,13 @@ KAF_MULTIVERSION void forwardSoftplus(const void* p, int64_t b, int64_t e) {
 KAF_MULTIVERSION void backwardRowsGaussian(const void* p, int64_t b, int64_t e, double* out) {
   backwardRows<GaussianKernel>(p, b, e, out);
 }
+KAF_MULTIVERSION void backwardRowsGaussianWalk(const void* p, int64_t b, int64_t e, double* out) {
+  backwardRows<GaussianWalkKernel>(p, b, e, out);
+}
+KAF_MULTIVERSION void backwardColsGaussianWalk(const void* p, int64_t r, int64_t f, int64_t l,
+                                               double* out) {
+  backwardCols<GaussianWalkKernel>(p, r, f, l, out);
+}
 KAF_MULTIVERSION void backwardRowsRelu(const void* p, int64_t b, int64_t e, double* out) {
   backwardRows<ReluKernel>(p, b, e, out);
 }
@@ -258,8 +318,10 @@ PassFunctions functionsFor(const KafParams& p) {
     case KernelKind::kSoftplus:
       return {forwardSoftplus, backwardRowsSoftplus, backwardColsSoftplus};
     default:
-      return {useGaussianWalk(p) ? forwardGaussianWalk : forwardGaussian, backwardRowsGaussian,
-              backwardColsGaussian};
+      if (useGaussianWalk(p)) {
+        return {forwardGaussianWalk, backwardRowsGaussianWalk, backwardColsGaussianWalk};
+      }
+      return {forwardGaussian, backwardRowsGaussian, backwardColsGaussian};
   }
 }
 

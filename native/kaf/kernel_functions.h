@@ -147,6 +147,7 @@ struct GaussianWalkKernel : GaussianKernel {
   float gammaDelta2;
   int64_t segmentLength;         // <= 2 kWalkSteps + 1: D split into equal segments (D = 20: one)
   float stepFactor[kWalkSteps];  // q^l, l = 0 .. kWalkSteps - 1
+  float stepOffset[kWalkSteps];  // (l + 1) delta: t of the l-th step from an anchor, exactly
 
   static bool applies(double gamma, double delta) {
     return gamma * delta * delta <= kMaxGammaDelta2;
@@ -161,6 +162,7 @@ struct GaussianWalkKernel : GaussianKernel {
     segmentLength = (dictSize + segments - 1) / segments;
     for (int l = 0; l < kWalkSteps; ++l) {
       stepFactor[l] = static_cast<float>(std::exp(-2 * gamma * delta * delta * l));
+      stepOffset[l] = static_cast<float>((l + 1) * delta);
     }
   }
 };
