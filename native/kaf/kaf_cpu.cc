@@ -255,17 +255,15 @@ KAF_ALWAYS_INLINE void backwardCols(const void* opaque, int64_t rows, int64_t fi
 KAF_MULTIVERSION void forwardGaussian(const void* p, int64_t b, int64_t e) {
   forwardRange<GaussianKernel>(p, b, e);
 }
-KAF_MULTIVERSION void forwardGaussianWalk(const void* p, int64_t b, int64_t e) {
-  forwardRange<GaussianWalkKernel>(p, b, e);
-}
-KAF_MULTIVERSION void forwardRelu(const void* p, int64_t b, int64_t e) {
-  forwardRange<ReluKernel>(p, b, e);
-}
-KAF_MULTIVERSION void forwardSoftplus(const void* p, int64_t b, int64_t e) {
-  forwardRange<SoftplusKernel>(p, b, e);
-}
 KAF_MULTIVERSION void backwardRowsGaussian(const void* p, int64_t b, int64_t e, double* out) {
   backwardRows<GaussianKernel>(p, b, e, out);
+}
+KAF_MULTIVERSION void backwardColsGaussian(const void* p, int64_t r, int64_t f, int64_t l,
+                                           double* out) {
+  backwardCols<GaussianKernel>(p, r, f, l, out);
+}
+KAF_MULTIVERSION void forwardGaussianWalk(const void* p, int64_t b, int64_t e) {
+  forwardRange<GaussianWalkKernel>(p, b, e);
 }
 KAF_MULTIVERSION void backwardRowsGaussianWalk(const void* p, int64_t b, int64_t e, double* out) {
   backwardRows<GaussianWalkKernel>(p, b, e, out);
@@ -274,19 +272,21 @@ KAF_MULTIVERSION void backwardColsGaussianWalk(const void* p, int64_t r, int64_t
                                                double* out) {
   backwardCols<GaussianWalkKernel>(p, r, f, l, out);
 }
+KAF_MULTIVERSION void forwardRelu(const void* p, int64_t b, int64_t e) {
+  forwardRange<ReluKernel>(p, b, e);
+}
 KAF_MULTIVERSION void backwardRowsRelu(const void* p, int64_t b, int64_t e, double* out) {
   backwardRows<ReluKernel>(p, b, e, out);
-}
-KAF_MULTIVERSION void backwardRowsSoftplus(const void* p, int64_t b, int64_t e, double* out) {
-  backwardRows<SoftplusKernel>(p, b, e, out);
-}
-KAF_MULTIVERSION void backwardColsGaussian(const void* p, int64_t r, int64_t f, int64_t l,
-                                           double* out) {
-  backwardCols<GaussianKernel>(p, r, f, l, out);
 }
 KAF_MULTIVERSION void backwardColsRelu(const void* p, int64_t r, int64_t f, int64_t l,
                                        double* out) {
   backwardCols<ReluKernel>(p, r, f, l, out);
+}
+KAF_MULTIVERSION void forwardSoftplus(const void* p, int64_t b, int64_t e) {
+  forwardRange<SoftplusKernel>(p, b, e);
+}
+KAF_MULTIVERSION void backwardRowsSoftplus(const void* p, int64_t b, int64_t e, double* out) {
+  backwardRows<SoftplusKernel>(p, b, e, out);
 }
 KAF_MULTIVERSION void backwardColsSoftplus(const void* p, int64_t r, int64_t f, int64_t l,
                                            double* out) {

@@ -1,5 +1,9 @@
-// Input conversion shared by the ops: tensors or TensorLike in, float32 tensors out.
+// Shared by the ops: input conversion (tensors or TensorLike in, float32 tensors out) and the
+// choice between the native kernel and the tensor-op composition.
 import * as tf from '@tensorflow/tfjs-core';
+
+import type { KafAttrs } from '../params';
+import { hasKafKernel } from '../register';
 
 export type TensorInput = tf.Tensor | tf.TensorLike;
 
@@ -21,3 +25,22 @@ export function toFloatTensor(op: string, name: string, value: TensorInput): tf.
 }
 
 export const shapeText = (shape: number[]): string => `[${shape.join(', ')}]`;
+
+/** Inputs converted and checked, options resolved. */
+export interface PreparedInputs<A extends tf.Tensor> {
+  x: tf.Tensor;
+  alpha: A;
+  attrs: KafAttrs;
+}
+
+/** Runs `kernelName` where the active backend has it, else the tensor-op composition. */
+export function runNativeOrComposition<A extends tf.Tensor>(
+  kernelName: string,
+  prepared: PreparedInputs<A>,
+  composition: (x: tf.Tensor, alpha: A, attrs: KafAttrs) => tf.Tensor,
+): tf.Tensor {
+  if (hasKafKernel(tf.getBackend(), kernelName)) {
+    return tf.engine().runKernel(kernelName, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs) as tf.Tensor;
+  }
+  return composition(prepared.x, prepared.alpha, prepared.attrs);
+}

@@ -4,11 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { kafComposition } from '../kernels/reference';
 import { KAF } from '../kernels/names';
-import type { KafAttrs, KafOptions } from '../params';
+import type { KafOptions } from '../params';
 import { resolveAttrs } from '../params';
-import { hasKafKernel } from '../register';
-
-import { shapeText, type TensorInput, toFloatTensor } from './inputs';
+import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
 
 /** Checks x [..., N] against alpha [N, D] (D >= 2). */
 export function checkKafShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void {
@@ -34,7 +32,7 @@ export function prepareKaf(
   x: TensorInput,
   alpha: TensorInput,
   options: KafOptions | undefined,
-): { x: tf.Tensor; alpha: tf.Tensor2D; attrs: KafAttrs } {
+): PreparedInputs<tf.Tensor2D> {
   const $x = toFloatTensor(op, 'x', x);
   const $alpha = toFloatTensor(op, 'alpha', alpha);
   checkKafShapes(op, $x, $alpha);
@@ -43,11 +41,7 @@ export function prepareKaf(
 }
 
 function kaf_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {
-  const prepared = prepareKaf('kaf', x, alpha, options);
-  if (hasKafKernel(tf.getBackend())) {
-    return tf.engine().runKernel(KAF, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs) as tf.Tensor;
-  }
-  return kafComposition(prepared.x, prepared.alpha, prepared.attrs);
+  return runNativeOrComposition(KAF, prepareKaf('kaf', x, alpha, options), kafComposition);
 }
 
 function kafReference_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {

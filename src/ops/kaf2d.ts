@@ -4,10 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { KAF2D } from '../kernels/names';
 import { kaf2dComposition } from '../kernels/reference';
-import type { KafAttrs, Kaf2dOptions } from '../params';
+import type { Kaf2dOptions } from '../params';
 import { resolveAttrs, VARIANT_2D } from '../params';
-import { hasKafKernel } from '../register';
-import { shapeText, type TensorInput, toFloatTensor } from './inputs';
+import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
 
 /** Checks x [..., 2M] against alpha [M, D, D] (D >= 2). */
 export function checkKaf2dShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void {
@@ -33,7 +32,7 @@ function prepareKaf2d(
   x: TensorInput,
   alpha: TensorInput,
   options: Kaf2dOptions | undefined,
-): { x: tf.Tensor; alpha: tf.Tensor3D; attrs: KafAttrs } {
+): PreparedInputs<tf.Tensor3D> {
   const $x = toFloatTensor(op, 'x', x);
   const $alpha = toFloatTensor(op, 'alpha', alpha);
   checkKaf2dShapes(op, $x, $alpha);
@@ -42,11 +41,7 @@ function prepareKaf2d(
 }
 
 function kaf2d_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
-  const prepared = prepareKaf2d('kaf2d', x, alpha, options);
-  if (hasKafKernel(tf.getBackend(), KAF2D)) {
-    return tf.engine().runKernel(KAF2D, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs) as tf.Tensor;
-  }
-  return kaf2dComposition(prepared.x, prepared.alpha, prepared.attrs);
+  return runNativeOrComposition(KAF2D, prepareKaf2d('kaf2d', x, alpha, options), kaf2dComposition);
 }
 
 function kaf2dReference_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
