@@ -68,7 +68,7 @@ DeviceParams deviceParams(const kaf::KafParams& p) {
 }
 
 __device__ __forceinline__ float dictValue(const DeviceParams& p, int i) {
-  return -p.boundary + static_cast<float>(i) * p.delta;
+  return fmaf(static_cast<float>(i), p.delta, -p.boundary);  // one rounding
 }
 
 __device__ __forceinline__ float clampGaussianInput(float x) {
@@ -137,17 +137,24 @@ __device__ __forceinline__ void visitKernelValues(const DeviceParams& p, float x
 
 __global__ void forwardKernel(DeviceParams p, const float* __restrict__ x, int64_t count,
                               const float* __restrict__ alpha, float* __restrict__ y) {
-  for (int64_t e = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; e < count;
-       e += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-    const float* a = alpha + (e % p.units) * p.dictSize;
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+  int64_t e = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
+  // The unit advances by a constant per stride: one 64-bit division per thread, not per element.
+  int64_t unit = e % p.units;
+  const int64_t unitStep = stride % p.units;
+  for (; e < count; e += stride) {
+    const float* a = alpha + unit * p.dictSize;
     float acc = 0.f;
     visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) { acc += __ldg(a + i) * k; });
     y[e] = acc;
+    unit += unitStep;
+    if (unit >= p.units) unit -= p.units;
   }
 }
 
 // Block (unitTile, rowChunk): threads own units; each walks the rows of its chunk in order, writes
-// dx, and keeps its unit's D partial sums of dalpha in registers; partial[rowChunk][unit][i].
+// dx, and keeps its unit's D partial sums of dalpha (in double: a chunk may hold thousands of
+// rows); partial[rowChunk][unit][i].
 __global__ void backwardKernel(DeviceParams p, const float* __restrict__ x,
                                const float* __restrict__ dy, int64_t rows, int64_t rowsPerChunk,
                                const float* __restrict__ alpha, float* __restrict__ dx,
@@ -157,20 +164,20 @@ __global__ void backwardKernel(DeviceParams p, const float* __restrict__ x,
   const int64_t firstRow = blockIdx.y * rowsPerChunk;
   const int64_t lastRow = min(rows, firstRow + rowsPerChunk);
   const float* a = alpha + unit * p.dictSize;
-  float sums[kMaxDictSize];
-  for (int i = 0; i < p.dictSize; ++i) sums[i] = 0.f;
+  double sums[kMaxDictSize];
+  for (int i = 0; i < p.dictSize; ++i) sums[i] = 0.0;
   for (int64_t row = firstRow; row < lastRow; ++row) {
     const int64_t e = row * p.units + unit;
     const float g = __ldg(dy + e);
     float slope = 0.f;
     visitKernelValues(p, __ldg(x + e), [&](int i, float k, float dk) {
       slope += __ldg(a + i) * dk;
-      sums[i] += g * k;
+      sums[i] += static_cast<double>(g * k);
     });
     dx[e] = g * slope;
   }
   float* out = partial + (static_cast<int64_t>(blockIdx.y) * p.units + unit) * p.dictSize;
-  for (int i = 0; i < p.dictSize; ++i) out[i] = sums[i];
+  for (int i = 0; i < p.dictSize; ++i) out[i] = static_cast<float>(sums[i]);
 }
 
 // dalpha[j] = sum over chunks, in chunk order, of partial[chunk][j] (j = unit * D + i).
