@@ -1,7 +1,7 @@
 // The CUDA API: device memory (DeviceTensor) and the KAF kernels on it. Nothing crosses PCIe when
 // inputs are DeviceTensors; Float32Arrays are staged through temporary device copies.
 import { loadNative, type NativeAddon, type NativeCudaTensor } from './native';
-import { resolveAttrs, type KafOptions } from './params';
+import { type Kaf2dOptions, resolveAttrs, type KafOptions, VARIANT_2D } from './params';
 
 export interface CudaDevice {
   index: number;
@@ -100,6 +100,27 @@ function shapeOf(fn: string, x: DeviceInput, alpha: DeviceInput, options: CudaKa
   return { units, dictSize, boundary: attrs.boundary, gamma: attrs.gamma, kernel: attrs.kernel };
 }
 
+/** Options of cuda.kaf2d(): M, the outputs per row (x rows hold 2M values, alpha [M, D, D]). */
+export interface CudaKaf2dOptions extends Kaf2dOptions {
+  units: number;
+}
+
+function shape2dOf(fn: string, x: DeviceInput, alpha: DeviceInput, options: CudaKaf2dOptions) {
+  if (options === null || typeof options !== 'object' || !Number.isInteger(options.units) || options.units < 1) {
+    throw new Error(`cuda.${fn}: options.units must be an integer >= 1, received ${options?.units}`);
+  }
+  const dictSize = Math.round(Math.sqrt(alpha.length / options.units));
+  if (dictSize < 2 || dictSize * dictSize * options.units !== alpha.length) {
+    throw new Error(`cuda.${fn}: alpha must hold units * D * D values with D >= 2, received ${alpha.length} values for ${options.units} units`);
+  }
+  if (x.length % (2 * options.units) !== 0) {
+    throw new Error(`cuda.${fn}: x has length ${x.length}, which is not a multiple of 2 * options.units = ${2 * options.units}`);
+  }
+  const { units, ...kafOptions } = options;
+  const attrs = resolveAttrs(`cuda.${fn}`, kafOptions, dictSize, VARIANT_2D);
+  return { units, dictSize, boundary: attrs.boundary, gamma: attrs.gamma, kernel: attrs.kernel };
+}
+
 /** Runs `work` on device tensors, staging any Float32Array input through a temporary copy. */
 function withDevice<T>(inputs: DeviceInput[], work: (tensors: DeviceTensor[]) => T): T {
   const staged: DeviceTensor[] = [];
@@ -165,6 +186,50 @@ function kafBackward(x: DeviceInput, alpha: DeviceInput, dy: DeviceInput, option
   });
 }
 
+/** The 2-D KAF forward on the GPU (x rows of 2M, alpha [M, D, D] with D <= 16); see cuda.kaf. */
+function kaf2d(x: DeviceTensor, alpha: DeviceTensor, options: CudaKaf2dOptions): DeviceTensor;
+function kaf2d(x: DeviceInput, alpha: DeviceInput, options: CudaKaf2dOptions): Float32Array;
+function kaf2d(x: DeviceInput, alpha: DeviceInput, options: CudaKaf2dOptions): DeviceTensor | Float32Array {
+  const params = shape2dOf('kaf2d', x, alpha, options);
+  const addon = requireCuda('kaf2d');
+  return withDevice([x, alpha], ([tx, talpha]) => {
+    const y = DeviceTensor.alloc(tx.length / 2);
+    try {
+      addon.cudaKaf2dForward(tx.native, talpha.native, params, y.native);
+    } catch (err) {
+      y.dispose();
+      throw err;
+    }
+    if (allDevice([x, alpha])) return y;
+    const host = y.download();
+    y.dispose();
+    return host;
+  });
+}
+
+/** The 2-D KAF backward on the GPU: dx (rows of 2M) and dalpha ([M, D, D]). */
+function kaf2dBackward(x: DeviceInput, alpha: DeviceInput, dy: DeviceInput, options: CudaKaf2dOptions): { dx: DeviceTensor | Float32Array; dalpha: DeviceTensor | Float32Array } {
+  const params = shape2dOf('kaf2dBackward', x, alpha, options);
+  if (dy.length * 2 !== x.length) throw new Error(`cuda.kaf2dBackward: dy must have half the length of x (${x.length / 2}), received ${dy.length}`);
+  const addon = requireCuda('kaf2dBackward');
+  return withDevice([x, alpha, dy], ([tx, talpha, tdy]) => {
+    const dx = DeviceTensor.alloc(tx.length);
+    const dalpha = DeviceTensor.alloc(talpha.length);
+    try {
+      addon.cudaKaf2dBackward(tx.native, talpha.native, tdy.native, params, dx.native, dalpha.native);
+    } catch (err) {
+      dx.dispose();
+      dalpha.dispose();
+      throw err;
+    }
+    if (allDevice([x, alpha, dy])) return { dx, dalpha };
+    const result = { dx: dx.download(), dalpha: dalpha.download() };
+    dx.dispose();
+    dalpha.dispose();
+    return result;
+  });
+}
+
 export const cuda = {
   /** Whether a CUDA device can be used (the addon was built with CUDA and a GPU is present). */
   available: (): boolean => unavailableReason() === null,
@@ -174,4 +239,6 @@ export const cuda = {
   DeviceTensor,
   kaf,
   kafBackward,
+  kaf2d,
+  kaf2dBackward,
 };

@@ -3,7 +3,7 @@
 export { kaf, kafReference } from './ops/kaf';
 export { kaf2d, kaf2dReference } from './ops/kaf2d';
 export { info } from './info';
-export { cuda, type CudaDevice, type CudaKafOptions, DeviceTensor } from './cuda';
+export { cuda, type CudaDevice, type CudaKaf2dOptions, type CudaKafOptions, DeviceTensor } from './cuda';
 export * from './layers';
 export type { Implementation, KafInfo } from './info';
 export type { Kaf2dOptions, KafOptions, KernelName } from './params';

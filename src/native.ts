@@ -68,6 +68,15 @@ export interface NativeAddon {
     dx: NativeCudaTensor,
     dalpha: NativeCudaTensor,
   ): void;
+  cudaKaf2dForward(x: NativeCudaTensor, alpha: NativeCudaTensor, params: NativeParams, y: NativeCudaTensor): void;
+  cudaKaf2dBackward(
+    x: NativeCudaTensor,
+    alpha: NativeCudaTensor,
+    dy: NativeCudaTensor,
+    params: NativeParams,
+    dx: NativeCudaTensor,
+    dalpha: NativeCudaTensor,
+  ): void;
   /** 2-D KAF: params.units = M, x holds rows of 2M, alpha is [M, D, D], y rows of M. */
   kaf2dForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;
   kaf2dBackward(

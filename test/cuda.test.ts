@@ -33,6 +33,7 @@ describe('CUDA build and availability', () => {
     expect(() => DeviceTensor.alloc(4)).toThrow(/^cuda\.DeviceTensor\.alloc: CUDA is not available: /);
     expect(() => cuda.kaf(new Float32Array(4), new Float32Array(6), { units: 2 })).toThrow(/^cuda\.kaf: CUDA is not available: /);
     expect(() => cuda.kafBackward(new Float32Array(4), new Float32Array(6), new Float32Array(4), { units: 2 })).toThrow(/^cuda\.kafBackward: CUDA is not available: /);
+    expect(() => cuda.kaf2d(new Float32Array(8), new Float32Array(18), { units: 2 })).toThrow(/^cuda\.kaf2d: CUDA is not available: /);
   });
 
   it.skipIf(gpu)('addon: allocating device memory without a GPU throws an Error carrying the CUDA error name', () => {
@@ -60,6 +61,10 @@ describe('cuda.kaf argument validation (before any device work)', () => {
     ['bad gamma', () => cuda.kaf(x, alpha, { units: 2, gamma: -1 }), /cuda\.kaf: options\.gamma must be a finite number > 0, received -1/],
     ['bad kernel', () => cuda.kaf(x, alpha, { units: 2, kernel: 'tanh' as 'relu' }), /options\.kernel must be one of gaussian, relu, softplus/],
     ['dy length', () => cuda.kafBackward(x, alpha, new Float32Array(5), { units: 2 }), /cuda\.kafBackward: dy must have the length of x \(6\), received 5/],
+    ['2-D: alpha not units * D * D', () => cuda.kaf2d(new Float32Array(8), new Float32Array(17), { units: 2 }), /cuda\.kaf2d: alpha must hold units \* D \* D values with D >= 2, received 17 values for 2 units/],
+    ['2-D: x not rows of 2M', () => cuda.kaf2d(new Float32Array(6), new Float32Array(18), { units: 2 }), /x has length 6, which is not a multiple of 2 \* options\.units = 4/],
+    ['2-D: no kernel option', () => cuda.kaf2d(new Float32Array(8), new Float32Array(18), { units: 2, kernel: 'relu' } as never), /unknown option 'kernel'/],
+    ['2-D: dy length', () => cuda.kaf2dBackward(new Float32Array(8), new Float32Array(18), new Float32Array(3), { units: 2 }), /dy must have half the length of x \(4\), received 3/],
     ['from() of a plain array', () => DeviceTensor.from([1, 2] as never), /DeviceTensor\.from: values must be a Float32Array/],
   ];
   for (const [name, run, message] of cases) it(name, () => expect(run).toThrow(message));
@@ -77,6 +82,8 @@ describe('addon CUDA entry points validate their arguments', () => {
     const f = new Float32Array(6);
     expect(() => addon.cudaKafForward(f as never, f as never, params, f as never)).toThrow(/cudaKafForward: argument 'x' must be a CudaTensor, received Float32Array/);
     expect(() => addon.cudaKafBackward({} as never, f as never, f as never, params, f as never, f as never)).toThrow(/cudaKafBackward: argument 'x' must be a CudaTensor, received object/);
+    expect(() => addon.cudaKaf2dForward(f as never, f as never, params, f as never)).toThrow(/cudaKaf2dForward: argument 'x' must be a CudaTensor, received Float32Array/);
+    expect(() => addon.cudaKaf2dBackward(null as never, f as never, f as never, params, f as never, f as never)).toThrow(/cudaKaf2dBackward: argument 'x' must be a CudaTensor, received null/);
     const time = (addon as unknown as { cudaTime: (...a: unknown[]) => unknown }).cudaTime;
     expect(() => time('sideways', 1)).toThrow(/cudaTime: kind must be 'forward', 'backward' or 'forwardBackward', received 'sideways'/);
   });

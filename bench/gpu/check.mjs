@@ -140,6 +140,60 @@ for (const kernel of ['gaussian', 'relu', 'softplus']) {
   }
 }
 
+// The 2-D KAF: CUDA against the CPU kernel and float64 (x rows of 2M, alpha [M, D, D]).
+function reference2d64(x, alpha, dy, p) {
+  const delta = (2 * p.boundary) / (p.dictSize - 1);
+  const D = p.dictSize, M = p.units, rows = x.length / (2 * M);
+  const y = new Float64Array(rows * M), dx = new Float64Array(x.length), dalpha = new Float64Array(alpha.length);
+  for (let r = 0; r < rows; r++) {
+    for (let m = 0; m < M; m++) {
+      const e1 = Array.from({ length: D }, (_, i) => kernel64('gaussian', p.gamma, x[r * 2 * M + m] - (-p.boundary + i * delta)));
+      const e2 = Array.from({ length: D }, (_, j) => kernel64('gaussian', p.gamma, x[r * 2 * M + M + m] - (-p.boundary + j * delta)));
+      const g = dy[r * M + m];
+      let sum = 0, g1 = 0, g2 = 0;
+      for (let i = 0; i < D; i++) {
+        for (let j = 0; j < D; j++) {
+          const a = alpha[(m * D + i) * D + j];
+          sum += a * e1[i][0] * e2[j][0];
+          g1 += a * e1[i][1] * e2[j][0];
+          g2 += a * e1[i][0] * e2[j][1];
+          dalpha[(m * D + i) * D + j] += g * e1[i][0] * e2[j][0];
+        }
+      }
+      y[r * M + m] = sum;
+      dx[r * 2 * M + m] = g * g1;
+      dx[r * 2 * M + M + m] = g * g2;
+    }
+  }
+  return { y, dx, dalpha };
+}
+
+for (const [rows, units, dictSize] of [[1, 1, 10], [37, 3, 10], [129, 64, 10], [33, 200, 6], [5, 17, 16], [64, 5, 2]]) {
+  const boundary = 3;
+  const delta = (2 * boundary) / (dictSize - 1);
+  const p = { units, dictSize, boundary, gamma: 1 / (4 * delta * delta), kernel: 'gaussian' };
+  const x = inputs(rows * 2 * units, boundary);
+  if (x.length > 4) x[1] = NaN;
+  const alpha = Float32Array.from({ length: units * dictSize * dictSize }, normal);
+  const dy = Float32Array.from({ length: rows * units }, normal);
+  const [tx, ta, tdy] = [tensor(x), tensor(alpha), tensor(dy)];
+  const [y, dx, dalpha] = [poisoned(rows * units), poisoned(x.length), poisoned(alpha.length)];
+  addon.cudaKaf2dForward(tx, ta, p, y);
+  addon.cudaKaf2dBackward(tx, ta, tdy, p, dx, dalpha);
+  const gpu = { y: y.download(), dx: dx.download(), dalpha: dalpha.download() };
+  const cpu = { y: new Float32Array(rows * units), dx: new Float32Array(x.length), dalpha: new Float32Array(alpha.length) };
+  addon.kaf2dForward(x, alpha, p, cpu.y);
+  addon.kaf2dBackward(x, alpha, dy, p, cpu.dx, cpu.dalpha);
+  const ref = reference2d64(x, alpha, dy, p);
+  const errors = {
+    y: relativeError(gpu.y, ref.y), dx: relativeError(gpu.dx, ref.dx), dalpha: relativeError(gpu.dalpha, ref.dalpha),
+    yVsCpu: relativeError(gpu.y, cpu.y),
+  };
+  const nanWhereExpected = Array.from(ref.y.keys()).every((i) => Number.isNaN(gpu.y[i]) === Number.isNaN(ref.y[i]));
+  record(`2-D [${rows} x ${2 * units}] D=${dictSize}`, errors.y < 1e-5 && errors.dx < 1e-5 && errors.dalpha < 1e-5 && nanWhereExpected, { ...errors, nanWhereExpected });
+  for (const t of [tx, ta, tdy, y, dx, dalpha]) t.dispose();
+}
+
 // Bad input reaches the addon's checks, never the GPU.
 for (const [name, call] of [
   ['alpha length', () => addon.cudaKafForward(tensor(new Float32Array(8)), tensor(new Float32Array(7)), { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' }, poisoned(8))],

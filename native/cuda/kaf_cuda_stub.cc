@@ -36,6 +36,14 @@ Status kafBackward(const kaf::KafParams&, const float*, const float*, int64_t, c
                    float*, void*, void*) {
   return notBuilt();
 }
+Status kaf2dForward(const kaf::KafParams&, const float*, int64_t, const float*, float*, void*) {
+  return notBuilt();
+}
+size_t kaf2dBackwardWorkspaceBytes(const kaf::KafParams&, int64_t) { return 0; }
+Status kaf2dBackward(const kaf::KafParams&, const float*, const float*, int64_t, const float*,
+                     float*, float*, void*, void*) {
+  return notBuilt();
+}
 Status timeEvents(int, const std::function<Status()>&, std::vector<float>*) { return notBuilt(); }
 
 }  // namespace kafcuda

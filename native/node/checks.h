@@ -32,4 +32,14 @@ void requireLength(Napi::Env env, const FloatSpan& span, int64_t expected, const
 // kaf::describeInvalidParams. Throws TypeError/RangeError naming the bad property.
 kaf::KafParams requireParams(const Napi::CallbackInfo& info, size_t index, const char* fn);
 
+// requireParams, and the kernel must be gaussian (the only 2-D kernel).
+kaf::KafParams requireParams2d(const Napi::CallbackInfo& info, size_t index, const char* fn);
+
+// "units * dictSize * dictSize = ..." for 2-D length errors.
+std::string describeAlpha2d(const kaf::KafParams& p);
+
+// Rows of x hold 2 * units values (2-D KAF); returns the number of rows or throws a RangeError.
+int64_t requirePairedRows(Napi::Env env, const FloatSpan& x, const kaf::KafParams& p,
+                          const char* fn);
+
 }  // namespace kafnode

@@ -219,6 +219,62 @@ Napi::Value backward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+void requireDictSize2d(Napi::Env env, const kaf::KafParams& params, const char* fn) {
+  if (params.dictSize > kafcuda::kMaxDictSize2d) {
+    throw Napi::RangeError::New(
+        env, std::string(fn) +
+                 ": params.dictSize must be <= " + std::to_string(kafcuda::kMaxDictSize2d) +
+                 " for the 2-D KAF on CUDA, received " + std::to_string(params.dictSize));
+  }
+}
+
+FloatSpan spanOf(const CudaTensor* t) { return FloatSpan{t->data(), t->size()}; }
+
+// cudaKaf2dForward(x, alpha, params, y) on CudaTensors: x rows of 2M, alpha [M, D, D], y rows of M.
+Napi::Value forward2d(const Napi::CallbackInfo& info) {
+  constexpr const char* fn = "cudaKaf2dForward";
+  Napi::Env env = info.Env();
+  CudaTensor* x = CudaTensor::unwrapArgument(info, 0, fn, "x");
+  CudaTensor* alpha = CudaTensor::unwrapArgument(info, 1, fn, "alpha");
+  const kaf::KafParams params = requireParams2d(info, 2, fn);
+  CudaTensor* y = CudaTensor::unwrapArgument(info, 3, fn, "y");
+  requireDictSize2d(env, params, fn);
+  const int64_t rows = requirePairedRows(env, spanOf(x), params, fn);
+  requireTensorLength(env, alpha, params.units * params.dictSize * params.dictSize, fn, "alpha",
+                      describeAlpha2d(params));
+  requireTensorLength(env, y, rows * params.units, fn, "y", "half the length of x");
+  check(env, fn, kafcuda::kaf2dForward(params, x->data(), rows, alpha->data(), y->data(), nullptr));
+  check(env, fn, kafcuda::synchronize(nullptr));
+  return env.Undefined();
+}
+
+// cudaKaf2dBackward(x, alpha, dy, params, dx, dalpha) on CudaTensors.
+Napi::Value backward2d(const Napi::CallbackInfo& info) {
+  constexpr const char* fn = "cudaKaf2dBackward";
+  Napi::Env env = info.Env();
+  CudaTensor* x = CudaTensor::unwrapArgument(info, 0, fn, "x");
+  CudaTensor* alpha = CudaTensor::unwrapArgument(info, 1, fn, "alpha");
+  CudaTensor* dy = CudaTensor::unwrapArgument(info, 2, fn, "dy");
+  const kaf::KafParams params = requireParams2d(info, 3, fn);
+  CudaTensor* dx = CudaTensor::unwrapArgument(info, 4, fn, "dx");
+  CudaTensor* dalpha = CudaTensor::unwrapArgument(info, 5, fn, "dalpha");
+  requireDictSize2d(env, params, fn);
+  const int64_t rows = requirePairedRows(env, spanOf(x), params, fn);
+  const int64_t alphaLength = params.units * params.dictSize * params.dictSize;
+  requireTensorLength(env, alpha, alphaLength, fn, "alpha", describeAlpha2d(params));
+  requireTensorLength(env, dy, rows * params.units, fn, "dy", "half the length of x");
+  requireTensorLength(env, dx, x->size(), fn, "dx", "the length of x");
+  requireTensorLength(env, dalpha, alphaLength, fn, "dalpha", describeAlpha2d(params));
+  Workspace workspace;
+  const size_t bytes = kafcuda::kaf2dBackwardWorkspaceBytes(params, rows);
+  if (bytes > 0) check(env, fn, kafcuda::allocate(bytes, &workspace.data));
+  check(env, fn,
+        kafcuda::kaf2dBackward(params, x->data(), dy->data(), rows, alpha->data(), dx->data(),
+                               dalpha->data(), workspace.data, nullptr));
+  check(env, fn, kafcuda::synchronize(nullptr));
+  return env.Undefined();
+}
+
 // cudaDevices() -> [{ index, name, computeCapability, memory, multiprocessors }]
 Napi::Value devices(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -333,6 +389,8 @@ void registerCudaOps(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaDevices", Napi::Function::New(env, devices, "cudaDevices"));
   exports.Set("cudaKafForward", Napi::Function::New(env, forward, "cudaKafForward"));
   exports.Set("cudaKafBackward", Napi::Function::New(env, backward, "cudaKafBackward"));
+  exports.Set("cudaKaf2dForward", Napi::Function::New(env, forward2d, "cudaKaf2dForward"));
+  exports.Set("cudaKaf2dBackward", Napi::Function::New(env, backward2d, "cudaKaf2dBackward"));
   exports.Set("cudaTime", Napi::Function::New(env, timeKaf, "cudaTime"));
   exports.Set("cudaCopyBandwidth", Napi::Function::New(env, copyBandwidth, "cudaCopyBandwidth"));
 }

@@ -12,32 +12,6 @@ namespace kafnode {
 
 namespace {
 
-kaf::KafParams requireParams2d(const Napi::CallbackInfo& info, size_t index, const char* fn) {
-  const kaf::KafParams params = requireParams(info, index, fn);
-  if (params.kernel != kaf::KernelKind::kGaussian) {
-    throw Napi::RangeError::New(info.Env(), std::string(fn) +
-                                                ": params.kernel must be 'gaussian' (the only "
-                                                "2-D kernel)");
-  }
-  return params;
-}
-
-std::string describeAlpha2d(const kaf::KafParams& p) {
-  return "units * dictSize * dictSize = " + std::to_string(p.units) + " * " +
-         std::to_string(p.dictSize) + " * " + std::to_string(p.dictSize);
-}
-
-// Rows of x hold 2 * units values; returns the number of rows.
-int64_t requirePairedRows(Napi::Env env, const FloatSpan& x, const kaf::KafParams& p,
-                          const char* fn) {
-  if (x.length % (2 * p.units) != 0) {
-    throw Napi::RangeError::New(
-        env, std::string(fn) + ": argument 'x' has length " + std::to_string(x.length) +
-                 ", which is not a multiple of 2 * params.units = " + std::to_string(2 * p.units));
-  }
-  return x.length / (2 * p.units);
-}
-
 Napi::Value forward(const Napi::CallbackInfo& info) {
   constexpr const char* fn = "kaf2dForward";
   const FloatSpan x = requireFloat32Array(info, 0, fn, "x");
