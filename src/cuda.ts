@@ -140,6 +140,36 @@ function withDevice<T>(inputs: DeviceInput[], work: (tensors: DeviceTensor[]) =>
 const allDevice = (inputs: DeviceInput[]): boolean => inputs.every((i) => i instanceof DeviceTensor);
 
 /**
+ * Allocates the outputs, runs `launch` on device tensors, and hands the outputs back as
+ * DeviceTensors when every input was one (nothing crosses PCIe), else as Float32Arrays. Outputs
+ * are freed if the launch throws.
+ */
+function runOnDevice(
+  inputs: DeviceInput[],
+  outputLengths: number[],
+  launch: (inputs: NativeCudaTensor[], outputs: NativeCudaTensor[]) => void,
+): (DeviceTensor | Float32Array)[] {
+  return withDevice(inputs, (tensors) => {
+    const outputs = outputLengths.map((length) => DeviceTensor.alloc(length));
+    try {
+      launch(
+        tensors.map((t) => t.native),
+        outputs.map((t) => t.native),
+      );
+    } catch (err) {
+      outputs.forEach((t) => t.dispose());
+      throw err;
+    }
+    if (allDevice(inputs)) return outputs;
+    const host = outputs.map((t) => t.download());
+    outputs.forEach((t) => t.dispose());
+    return host;
+  });
+}
+
+type Gradients = { dx: DeviceTensor | Float32Array; dalpha: DeviceTensor | Float32Array };
+
+/**
  * KAF forward on the GPU. DeviceTensor inputs give a DeviceTensor (nothing crosses PCIe);
  * Float32Array inputs give a Float32Array.
  */
@@ -148,42 +178,18 @@ function kaf(x: DeviceInput, alpha: DeviceInput, options: CudaKafOptions): Float
 function kaf(x: DeviceInput, alpha: DeviceInput, options: CudaKafOptions): DeviceTensor | Float32Array {
   const params = shapeOf('kaf', x, alpha, options);
   const addon = requireCuda('kaf');
-  return withDevice([x, alpha], ([dx, dalpha]) => {
-    const y = DeviceTensor.alloc(dx.length);
-    try {
-      addon.cudaKafForward(dx.native, dalpha.native, params, y.native);
-    } catch (err) {
-      y.dispose();
-      throw err;
-    }
-    if (allDevice([x, alpha])) return y;
-    const host = y.download();
-    y.dispose();
-    return host;
-  });
+  return runOnDevice([x, alpha], [x.length], ([tx, ta], [y]) => addon.cudaKafForward(tx, ta, params, y))[0];
 }
 
 /** KAF backward on the GPU: dx and dalpha, as DeviceTensors or Float32Arrays like the inputs. */
-function kafBackward(x: DeviceInput, alpha: DeviceInput, dy: DeviceInput, options: CudaKafOptions): { dx: DeviceTensor | Float32Array; dalpha: DeviceTensor | Float32Array } {
+function kafBackward(x: DeviceInput, alpha: DeviceInput, dy: DeviceInput, options: CudaKafOptions): Gradients {
   const params = shapeOf('kafBackward', x, alpha, options);
   if (dy.length !== x.length) throw new Error(`cuda.kafBackward: dy must have the length of x (${x.length}), received ${dy.length}`);
   const addon = requireCuda('kafBackward');
-  return withDevice([x, alpha, dy], ([tx, talpha, tdy]) => {
-    const dx = DeviceTensor.alloc(tx.length);
-    const dalpha = DeviceTensor.alloc(talpha.length);
-    try {
-      addon.cudaKafBackward(tx.native, talpha.native, tdy.native, params, dx.native, dalpha.native);
-    } catch (err) {
-      dx.dispose();
-      dalpha.dispose();
-      throw err;
-    }
-    if (allDevice([x, alpha, dy])) return { dx, dalpha };
-    const result = { dx: dx.download(), dalpha: dalpha.download() };
-    dx.dispose();
-    dalpha.dispose();
-    return result;
-  });
+  const [dx, dalpha] = runOnDevice([x, alpha, dy], [x.length, alpha.length], ([tx, ta, tdy], [tdx, tdalpha]) =>
+    addon.cudaKafBackward(tx, ta, tdy, params, tdx, tdalpha),
+  );
+  return { dx, dalpha };
 }
 
 /** The 2-D KAF forward on the GPU (x rows of 2M, alpha [M, D, D] with D <= 16); see cuda.kaf. */
@@ -192,42 +198,18 @@ function kaf2d(x: DeviceInput, alpha: DeviceInput, options: CudaKaf2dOptions): F
 function kaf2d(x: DeviceInput, alpha: DeviceInput, options: CudaKaf2dOptions): DeviceTensor | Float32Array {
   const params = shape2dOf('kaf2d', x, alpha, options);
   const addon = requireCuda('kaf2d');
-  return withDevice([x, alpha], ([tx, talpha]) => {
-    const y = DeviceTensor.alloc(tx.length / 2);
-    try {
-      addon.cudaKaf2dForward(tx.native, talpha.native, params, y.native);
-    } catch (err) {
-      y.dispose();
-      throw err;
-    }
-    if (allDevice([x, alpha])) return y;
-    const host = y.download();
-    y.dispose();
-    return host;
-  });
+  return runOnDevice([x, alpha], [x.length / 2], ([tx, ta], [y]) => addon.cudaKaf2dForward(tx, ta, params, y))[0];
 }
 
 /** The 2-D KAF backward on the GPU: dx (rows of 2M) and dalpha ([M, D, D]). */
-function kaf2dBackward(x: DeviceInput, alpha: DeviceInput, dy: DeviceInput, options: CudaKaf2dOptions): { dx: DeviceTensor | Float32Array; dalpha: DeviceTensor | Float32Array } {
+function kaf2dBackward(x: DeviceInput, alpha: DeviceInput, dy: DeviceInput, options: CudaKaf2dOptions): Gradients {
   const params = shape2dOf('kaf2dBackward', x, alpha, options);
   if (dy.length * 2 !== x.length) throw new Error(`cuda.kaf2dBackward: dy must have half the length of x (${x.length / 2}), received ${dy.length}`);
   const addon = requireCuda('kaf2dBackward');
-  return withDevice([x, alpha, dy], ([tx, talpha, tdy]) => {
-    const dx = DeviceTensor.alloc(tx.length);
-    const dalpha = DeviceTensor.alloc(talpha.length);
-    try {
-      addon.cudaKaf2dBackward(tx.native, talpha.native, tdy.native, params, dx.native, dalpha.native);
-    } catch (err) {
-      dx.dispose();
-      dalpha.dispose();
-      throw err;
-    }
-    if (allDevice([x, alpha, dy])) return { dx, dalpha };
-    const result = { dx: dx.download(), dalpha: dalpha.download() };
-    dx.dispose();
-    dalpha.dispose();
-    return result;
-  });
+  const [dx, dalpha] = runOnDevice([x, alpha, dy], [x.length, alpha.length], ([tx, ta, tdy], [tdx, tdalpha]) =>
+    addon.cudaKaf2dBackward(tx, ta, tdy, params, tdx, tdalpha),
+  );
+  return { dx, dalpha };
 }
 
 export const cuda = {

@@ -297,6 +297,36 @@ BackwardGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
   return {unitTiles, chunks, (rows + chunks - 1) / chunks};
 }
 
+// The shared shape of both backwards: per-block partial sums of dalpha (launchPartials), then
+// their reduction in chunk order; count outputs, perUnit coefficients per unit.
+template <class LaunchPartials>
+Status backwardWithReduction(const kaf::KafParams& params, int64_t count, int64_t perUnit,
+                             int64_t maxDictSize, const char* limitMessage, float* dalpha,
+                             void* workspace, void* stream, LaunchPartials launchPartials) {
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  const int64_t size = params.units * perUnit;
+  if (params.dictSize > maxDictSize) {
+    Status status;
+    status.code = static_cast<int>(cudaErrorInvalidValue);
+    status.name = "cudaErrorInvalidValue";
+    status.message = limitMessage;
+    return status;
+  }
+  if (count == 0 || params.units == 0) {
+    return size == 0 ? Status{} : statusOf(cudaMemsetAsync(dalpha, 0, size * sizeof(float), s));
+  }
+  const BackwardGrid grid = backwardGrid(params, count);
+  float* partial = static_cast<float*>(workspace);
+  launchPartials(dim3(static_cast<unsigned>(grid.unitTiles), static_cast<unsigned>(grid.chunks)), s,
+                 grid, partial);
+  Status status = statusOf(cudaGetLastError());
+  if (!status.ok()) return status;
+  const int64_t blocks = std::min<int64_t>((size + kThreads - 1) / kThreads, 4096);
+  reduceChunksKernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(partial, grid.chunks, size,
+                                                                        dalpha);
+  return statusOf(cudaGetLastError());
+}
+
 }  // namespace
 
 Status deviceCount(int* count) {
@@ -358,29 +388,13 @@ size_t kafBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t count) {
 
 Status kafBackward(const kaf::KafParams& params, const float* x, const float* dy, int64_t count,
                    const float* alpha, float* dx, float* dalpha, void* workspace, void* stream) {
-  const cudaStream_t s = static_cast<cudaStream_t>(stream);
-  const int64_t size = params.units * params.dictSize;
-  if (params.dictSize > kMaxDictSize) {
-    Status status;
-    status.code = static_cast<int>(cudaErrorInvalidValue);
-    status.name = "cudaErrorInvalidValue";
-    status.message = "the CUDA backward supports dictSize <= 64";
-    return status;
-  }
-  if (count == 0 || params.units == 0) {
-    return size == 0 ? Status{} : statusOf(cudaMemsetAsync(dalpha, 0, size * sizeof(float), s));
-  }
-  const BackwardGrid grid = backwardGrid(params, count);
-  float* partial = static_cast<float*>(workspace);
-  backwardKernel<<<dim3(static_cast<unsigned>(grid.unitTiles), static_cast<unsigned>(grid.chunks)),
-                   kThreads, 0, s>>>(deviceParams(params), x, dy, count / params.units,
-                                     grid.rowsPerChunk, alpha, dx, partial);
-  Status status = statusOf(cudaGetLastError());
-  if (!status.ok()) return status;
-  const int64_t blocks = std::min<int64_t>((size + kThreads - 1) / kThreads, 4096);
-  reduceChunksKernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(partial, grid.chunks, size,
-                                                                        dalpha);
-  return statusOf(cudaGetLastError());
+  return backwardWithReduction(
+      params, count, params.dictSize, kMaxDictSize, "the CUDA backward supports dictSize <= 64",
+      dalpha, workspace, stream,
+      [&](dim3 grid, cudaStream_t s, const BackwardGrid& g, float* partial) {
+        backwardKernel<<<grid, kThreads, 0, s>>>(deviceParams(params), x, dy, count / params.units,
+                                                 g.rowsPerChunk, alpha, dx, partial);
+      });
 }
 
 Status kaf2dForward(const kaf::KafParams& params, const float* x, int64_t rows, const float* alpha,
@@ -402,30 +416,13 @@ size_t kaf2dBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t rows) {
 
 Status kaf2dBackward(const kaf::KafParams& params, const float* x, const float* dy, int64_t rows,
                      const float* alpha, float* dx, float* dalpha, void* workspace, void* stream) {
-  const cudaStream_t s = static_cast<cudaStream_t>(stream);
-  const int64_t size = params.units * params.dictSize * params.dictSize;
-  if (params.dictSize > kMaxDictSize2d) {
-    Status status;
-    status.code = static_cast<int>(cudaErrorInvalidValue);
-    status.name = "cudaErrorInvalidValue";
-    status.message = "the 2-D CUDA kernels support dictSize <= 16";
-    return status;
-  }
-  if (rows == 0 || params.units == 0) {
-    return size == 0 ? Status{} : statusOf(cudaMemsetAsync(dalpha, 0, size * sizeof(float), s));
-  }
-  const BackwardGrid grid = backwardGrid(params, rows * params.units);
-  float* partial = static_cast<float*>(workspace);
-  backward2dKernel<<<dim3(static_cast<unsigned>(grid.unitTiles),
-                          static_cast<unsigned>(grid.chunks)),
-                     kThreads, 0, s>>>(deviceParams(params), x, dy, rows, grid.rowsPerChunk, alpha,
-                                       dx, partial);
-  Status status = statusOf(cudaGetLastError());
-  if (!status.ok()) return status;
-  const int64_t blocks = std::min<int64_t>((size + kThreads - 1) / kThreads, 4096);
-  reduceChunksKernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(partial, grid.chunks, size,
-                                                                        dalpha);
-  return statusOf(cudaGetLastError());
+  return backwardWithReduction(
+      params, rows * params.units, params.dictSize * params.dictSize, kMaxDictSize2d,
+      "the 2-D CUDA kernels support dictSize <= 16", dalpha, workspace, stream,
+      [&](dim3 grid, cudaStream_t s, const BackwardGrid& g, float* partial) {
+        backward2dKernel<<<grid, kThreads, 0, s>>>(deviceParams(params), x, dy, rows,
+                                                   g.rowsPerChunk, alpha, dx, partial);
+      });
 }
 
 Status timeEvents(int repeats, const std::function<Status()>& work, std::vector<float>* times) {
