@@ -2,7 +2,9 @@
 #include "kaf_cpu.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -78,21 +80,22 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
 // downward one (callers keep one accumulator per chain). Explicit 16-lane vectors (GCC/Clang
 // vector extensions) keep the walks in registers.
 #if defined(__GNUC__) || defined(__clang__)
-template <class Visit>
-KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel, lanes::F xs,
-                                     const float* __restrict dict, int64_t dictSize,
-                                     Visit&& visit) {
-  using lanes::F;
+template <int W, class Visit>
+KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel,
+                                     typename lanes::Lanes<W>::F xs, const float* __restrict dict,
+                                     int64_t dictSize, Visit&& visit) {
+  using V = lanes::Lanes<W>;
+  using F = typename V::F;
   const int64_t segment = kernel.segmentLength;
   for (int64_t first = 0; first < dictSize; first += segment) {
     const int64_t last = std::min(first + segment, dictSize) - 1;
     const int64_t anchor = first + (last - first) / 2;
     const F t = xs - dict[anchor];
-    const F g = lanes::expNonPositive(t * t * kernel.negGamma);
-    const F upRatio = lanes::expClamped(t * kernel.twoGammaDelta - kernel.gammaDelta2);
+    const F g = V::expNonPositive(t * t * kernel.negGamma);
+    const F upRatio = V::expClamped(t * kernel.twoGammaDelta - kernel.gammaDelta2);
     // g_{i-1} / g_i = q / (g_{i+1} / g_i); clamped like expClamped (q / 0 = inf).
     const F downQuotient = kernel.stepFactor[1] / upRatio;
-    const F downRatio = downQuotient > 1e30f ? lanes::splat(1e30f) : downQuotient;
+    const F downRatio = downQuotient > 1e30f ? V::splat(1e30f) : downQuotient;
     visit(0, anchor, t, g);
     F gUp = g, gDown = g;
     const int64_t upSteps = last - anchor, downSteps = anchor - first;
@@ -109,53 +112,64 @@ KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel, lanes::F 
   }
 }
 
-KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const float* __restrict x,
+// A block of kLanes elements, walked W lanes at a time.
+template <class WalkKernel>
+KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
                                         const float* __restrict coef, int64_t stride,
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
-  using lanes::F;
-  F acc[2] = {lanes::splat(0.f), lanes::splat(0.f)};
-  walkGaussians(
-      kernel, lanes::prepareGaussian(lanes::load(x)), dict, dictSize,
-      [&](int chain, int64_t i, F, F g) { acc[chain] += lanes::load(coef + i * stride) * g; });
-  lanes::store(y, acc[0] + acc[1]);
+  constexpr int W = WalkKernel::kWidth;
+  using V = lanes::Lanes<W>;
+  using F = typename V::F;
+  for (int h = 0; h < kLanes; h += W) {
+    F acc[2] = {V::splat(0.f), V::splat(0.f)};
+    walkGaussians<W>(
+        kernel, V::prepareGaussian(V::load(x + h)), dict, dictSize,
+        [&](int chain, int64_t i, F, F g) { acc[chain] += V::load(coef + i * stride + h) * g; });
+    V::store(y + h, acc[0] + acc[1]);
+  }
 }
 
 // dx = dy * sum_i alpha_i * (-2 gamma t_i g_i); dalpha contributions dy * g_i added in double.
-KAF_ALWAYS_INLINE void backwardLanesWalk(const GaussianWalkKernel& kernel,
-                                         const float* __restrict x, const float* __restrict dy,
-                                         const float* __restrict coef, int64_t stride,
-                                         const float* __restrict dict, int64_t dictSize,
-                                         float* __restrict dx, double* __restrict partial,
-                                         int64_t partialStride) {
-  using lanes::F;
-  const F g = lanes::load(dy);
-  F slope[2] = {lanes::splat(0.f), lanes::splat(0.f)};
-  float contribution[kLanes];
-  walkGaussians(kernel, lanes::prepareGaussian(lanes::load(x)), dict, dictSize,
-                [&](int chain, int64_t i, F t, F k) {
-                  slope[chain] += lanes::load(coef + i * stride) * (t * k);
-                  lanes::store(contribution, g * k);
-                  double* __restrict pa = partial + i * partialStride;
+template <class WalkKernel>
+KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
+                                         const float* __restrict dy, const float* __restrict coef,
+                                         int64_t stride, const float* __restrict dict,
+                                         int64_t dictSize, float* __restrict dx,
+                                         double* __restrict partial, int64_t partialStride) {
+  constexpr int W = WalkKernel::kWidth;
+  using V = lanes::Lanes<W>;
+  using F = typename V::F;
+  for (int h = 0; h < kLanes; h += W) {
+    const F g = V::load(dy + h);
+    F slope[2] = {V::splat(0.f), V::splat(0.f)};
+    float contribution[W];
+    walkGaussians<W>(kernel, V::prepareGaussian(V::load(x + h)), dict, dictSize,
+                     [&](int chain, int64_t i, F t, F k) {
+                       slope[chain] += V::load(coef + i * stride + h) * (t * k);
+                       V::store(contribution, g * k);
+                       double* __restrict pa = partial + i * partialStride + h;
 #pragma omp simd
-                  for (int j = 0; j < kLanes; ++j) pa[j] += static_cast<double>(contribution[j]);
-                });
-  lanes::store(dx, g * ((slope[0] + slope[1]) * kernel.negTwoGamma));
+                       for (int j = 0; j < W; ++j) pa[j] += static_cast<double>(contribution[j]);
+                     });
+    V::store(dx + h, g * ((slope[0] + slope[1]) * kernel.negTwoGamma));
+  }
 }
 #else
 // Without vector extensions: the plain exponential per gaussian.
-KAF_ALWAYS_INLINE void forwardLanesWalk(const GaussianWalkKernel& kernel, const float* __restrict x,
+template <class WalkKernel>
+KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
                                         const float* __restrict coef, int64_t stride,
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
   forwardLanes(static_cast<const GaussianKernel&>(kernel), x, coef, stride, dict, dictSize, y);
 }
-KAF_ALWAYS_INLINE void backwardLanesWalk(const GaussianWalkKernel& kernel,
-                                         const float* __restrict x, const float* __restrict dy,
-                                         const float* __restrict coef, int64_t stride,
-                                         const float* __restrict dict, int64_t dictSize,
-                                         float* __restrict dx, double* __restrict partial,
-                                         int64_t partialStride) {
+template <class WalkKernel>
+KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
+                                         const float* __restrict dy, const float* __restrict coef,
+                                         int64_t stride, const float* __restrict dict,
+                                         int64_t dictSize, float* __restrict dx,
+                                         double* __restrict partial, int64_t partialStride) {
   backwardLanes(static_cast<const GaussianKernel&>(kernel), x, dy, coef, stride, dict, dictSize, dx,
                 partial, partialStride);
 }
@@ -163,11 +177,11 @@ KAF_ALWAYS_INLINE void backwardLanesWalk(const GaussianWalkKernel& kernel,
 
 template <class Kernel>
 Kernel makeKernel(const KafParams& p) {
-  return Kernel(p.gamma);
-}
-template <>
-GaussianWalkKernel makeKernel<GaussianWalkKernel>(const KafParams& p) {
-  return GaussianWalkKernel(p.gamma, p.delta(), p.dictSize);
+  if constexpr (kIsWalkKernel<Kernel>) {
+    return Kernel(p.gamma, p.delta(), p.dictSize);
+  } else {
+    return Kernel(p.gamma);
+  }
 }
 
 // The 1-D model as a lane Block (see lanes.h). Short blocks go through zero-padded copies:
@@ -205,7 +219,7 @@ class Block1d {
  private:
   KAF_ALWAYS_INLINE void forwardLanesOf(const float* x, const float* coef, int64_t stride,
                                         float* y) const {
-    if constexpr (std::is_same_v<Kernel, GaussianWalkKernel>) {
+    if constexpr (kIsWalkKernel<Kernel>) {
       forwardLanesWalk(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
     } else {
       forwardLanes(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
@@ -216,7 +230,7 @@ class Block1d {
                                          int64_t stride, float* dx, double* partial,
                                          int64_t partialStride) const {
     const int64_t dictSize = pass_.params.dictSize;
-    if constexpr (std::is_same_v<Kernel, GaussianWalkKernel>) {
+    if constexpr (kIsWalkKernel<Kernel>) {
       backwardLanesWalk(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial,
                         partialStride);
     } else {
@@ -262,15 +276,27 @@ KAF_MULTIVERSION void backwardColsGaussian(const void* p, int64_t r, int64_t f, 
                                            double* out) {
   backwardCols<GaussianKernel>(p, r, f, l, out);
 }
-KAF_MULTIVERSION void forwardGaussianWalk(const void* p, int64_t b, int64_t e) {
-  forwardRange<GaussianWalkKernel>(p, b, e);
+using GaussianWalk16 = GaussianWalkLanes<16>;
+using GaussianWalk8 = GaussianWalkLanes<8>;
+KAF_MULTIVERSION void forwardGaussianWalk16(const void* p, int64_t b, int64_t e) {
+  forwardRange<GaussianWalk16>(p, b, e);
 }
-KAF_MULTIVERSION void backwardRowsGaussianWalk(const void* p, int64_t b, int64_t e, double* out) {
-  backwardRows<GaussianWalkKernel>(p, b, e, out);
+KAF_MULTIVERSION void backwardRowsGaussianWalk16(const void* p, int64_t b, int64_t e, double* out) {
+  backwardRows<GaussianWalk16>(p, b, e, out);
 }
-KAF_MULTIVERSION void backwardColsGaussianWalk(const void* p, int64_t r, int64_t f, int64_t l,
-                                               double* out) {
-  backwardCols<GaussianWalkKernel>(p, r, f, l, out);
+KAF_MULTIVERSION void backwardColsGaussianWalk16(const void* p, int64_t r, int64_t f, int64_t l,
+                                                 double* out) {
+  backwardCols<GaussianWalk16>(p, r, f, l, out);
+}
+KAF_MULTIVERSION void forwardGaussianWalk8(const void* p, int64_t b, int64_t e) {
+  forwardRange<GaussianWalk8>(p, b, e);
+}
+KAF_MULTIVERSION void backwardRowsGaussianWalk8(const void* p, int64_t b, int64_t e, double* out) {
+  backwardRows<GaussianWalk8>(p, b, e, out);
+}
+KAF_MULTIVERSION void backwardColsGaussianWalk8(const void* p, int64_t r, int64_t f, int64_t l,
+                                                double* out) {
+  backwardCols<GaussianWalk8>(p, r, f, l, out);
 }
 KAF_MULTIVERSION void forwardRelu(const void* p, int64_t b, int64_t e) {
   forwardRange<ReluKernel>(p, b, e);
@@ -299,17 +325,28 @@ struct PassFunctions {
   BackwardColumnsFn backwardColumns;
 };
 
-// The walk's 16-lane vectors map to one AVX-512 register; narrower targets lower some of its vector
-// operations element by element (measured: 2.4x slower than the direct path with AVX2), so they
-// keep the direct path.
-bool useGaussianWalk(const KafParams& p) {
+// Lanes per walk vector: 16 with AVX-512, 8 with AVX2 + FMA (one register either way), 0 where
+// the walk does not apply or the CPU has neither (the direct path runs). KAF_WALK_WIDTH=0|8|16
+// lowers the width (tests use it to check every path on one machine); it never raises it.
+int cpuWalkWidth() {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  static const bool hasAvx512 = __builtin_cpu_supports("avx512f");
-  return hasAvx512 && GaussianWalkKernel::applies(p.gamma, p.delta());
+  int width = __builtin_cpu_supports("avx512f")                                   ? 16
+              : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 8
+                                                                                  : 0;
 #else
-  (void)p;
-  return false;
+  int width = 0;
 #endif
+  if (const char* env = std::getenv("KAF_WALK_WIDTH")) {
+    const std::string requested(env);
+    if (requested == "0") width = 0;
+    if (requested == "8" && width >= 8) width = 8;
+  }
+  return width;
+}
+
+int gaussianWalkWidth(const KafParams& p) {
+  static const int width = cpuWalkWidth();
+  return GaussianWalkKernel::applies(p.gamma, p.delta()) ? width : 0;
 }
 
 PassFunctions functionsFor(const KafParams& p) {
@@ -318,10 +355,12 @@ PassFunctions functionsFor(const KafParams& p) {
     case KernelKind::kSoftplus:
       return {forwardSoftplus, backwardRowsSoftplus, backwardColsSoftplus};
     default:
-      if (useGaussianWalk(p)) {
-        return {forwardGaussianWalk, backwardRowsGaussianWalk, backwardColsGaussianWalk};
+      switch (gaussianWalkWidth(p)) {
+        case 16:
+          return {forwardGaussianWalk16, backwardRowsGaussianWalk16, backwardColsGaussianWalk16};
+        case 8: return {forwardGaussianWalk8, backwardRowsGaussianWalk8, backwardColsGaussianWalk8};
+        default: return {forwardGaussian, backwardRowsGaussian, backwardColsGaussian};
       }
-      return {forwardGaussian, backwardRowsGaussian, backwardColsGaussian};
   }
 }
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define KAF_ALWAYS_INLINE inline __attribute__((always_inline))
@@ -166,5 +167,15 @@ struct GaussianWalkKernel : GaussianKernel {
     }
   }
 };
+
+// The walk kernel for W-lane vectors (W = 16: AVX-512, W = 8: AVX2).
+template <int W>
+struct GaussianWalkLanes : GaussianWalkKernel {
+  static constexpr int kWidth = W;
+  using GaussianWalkKernel::GaussianWalkKernel;
+};
+
+template <class Kernel>
+constexpr bool kIsWalkKernel = std::is_base_of_v<GaussianWalkKernel, Kernel>;
 
 }  // namespace kaf

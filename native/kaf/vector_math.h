@@ -1,7 +1,6 @@
-// 16-lane float vectors (GCC/Clang vector extensions) and the exponentials of kernel_functions.h
-// written on them, for loops whose vectorisation must not depend on the auto-vectoriser (the walk
-// of the gaussian forward). The compiler lowers a 16-lane vector to one AVX-512 register, two AVX2
-// registers or four SSE registers, whichever the multiversioned caller is compiled for.
+// Float vectors of W lanes (GCC/Clang vector extensions) and the exponentials of
+// kernel_functions.h written on them, for loops whose vectorisation must not depend on the
+// auto-vectoriser (the gaussian walks).
 #pragma once
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -15,55 +14,60 @@
 namespace kaf {
 namespace lanes {
 
-typedef float F __attribute__((vector_size(kLanes * sizeof(float))));
-typedef uint32_t U __attribute__((vector_size(kLanes * sizeof(uint32_t))));
+// W-lane float vectors: W = 16 for AVX-512 (one register), W = 8 for AVX2 (one register; a
+// 16-lane vector there is lowered partly element by element).
+template <int W>
+struct Lanes {
+  typedef float F __attribute__((vector_size(W * sizeof(float))));
+  typedef uint32_t U __attribute__((vector_size(W * sizeof(uint32_t))));
 
-KAF_ALWAYS_INLINE F splat(float value) { return F{} + value; }
+  static KAF_ALWAYS_INLINE F splat(float value) { return F{} + value; }
 
-KAF_ALWAYS_INLINE F load(const float* p) {
-  F v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
+  static KAF_ALWAYS_INLINE F load(const float* p) {
+    F v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
 
-KAF_ALWAYS_INLINE void store(float* p, F v) { std::memcpy(p, &v, sizeof v); }
+  static KAF_ALWAYS_INLINE void store(float* p, F v) { std::memcpy(p, &v, sizeof v); }
 
-// As GaussianKernel::prepare: |x| clamped to 1e18, NaN passes.
-KAF_ALWAYS_INLINE F prepareGaussian(F x) {
-  const F high = x > 1e18f ? splat(1e18f) : x;
-  return high < -1e18f ? splat(-1e18f) : high;
-}
+  // As GaussianKernel::prepare: |x| clamped to 1e18, NaN passes.
+  static KAF_ALWAYS_INLINE F prepareGaussian(F x) {
+    const F high = x > 1e18f ? splat(1e18f) : x;
+    return high < -1e18f ? splat(-1e18f) : high;
+  }
 
-// As kaf::expInRange.
-KAF_ALWAYS_INLINE F expInRange(F c) {
-  const F shifted = c * 1.44269504088896341f + 12582912.f;
-  const F n = shifted - 12582912.f;
-  const F r = (c - n * 0.693359375f) - n * -2.12194440e-4f;
-  F p = splat(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.f;
-  // Vector casts between same-size vector types reinterpret the bits (GCC/Clang semantics).
-  const U scale = ((U)shifted - 0x4B400000u + 127u) << 23;
-  return p * (F)scale;
-}
+  // As kaf::expInRange.
+  static KAF_ALWAYS_INLINE F expInRange(F c) {
+    const F shifted = c * 1.44269504088896341f + 12582912.f;
+    const F n = shifted - 12582912.f;
+    const F r = (c - n * 0.693359375f) - n * -2.12194440e-4f;
+    F p = splat(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.f;
+    // Vector casts between same-size vector types reinterpret the bits (GCC/Clang semantics).
+    const U scale = ((U)shifted - 0x4B400000u + 127u) << 23;
+    return p * (F)scale;
+  }
 
-// As kaf::expNonPositive.
-KAF_ALWAYS_INLINE F expNonPositive(F e) {
-  const F clamped = e < -88.f ? splat(-88.f) : e;
-  const F result = expInRange(clamped);
-  return e < kExpUnderflow ? splat(0.f) : result;
-}
+  // As kaf::expNonPositive.
+  static KAF_ALWAYS_INLINE F expNonPositive(F e) {
+    const F clamped = e < -88.f ? splat(-88.f) : e;
+    const F result = expInRange(clamped);
+    return e < kExpUnderflow ? splat(0.f) : result;
+  }
 
-// As kaf::expClamped.
-KAF_ALWAYS_INLINE F expClamped(F a) {
-  const F low = a < -88.f ? splat(-88.f) : a;
-  const F result = expInRange(low > 69.f ? splat(69.f) : low);
-  return a < kExpUnderflow ? splat(0.f) : result;
-}
+  // As kaf::expClamped.
+  static KAF_ALWAYS_INLINE F expClamped(F a) {
+    const F low = a < -88.f ? splat(-88.f) : a;
+    const F result = expInRange(low > 69.f ? splat(69.f) : low);
+    return a < kExpUnderflow ? splat(0.f) : result;
+  }
+};
 
 }  // namespace lanes
 }  // namespace kaf
