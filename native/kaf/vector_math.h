@@ -37,7 +37,9 @@ struct Lanes {
     return high < -1e18f ? splat(-1e18f) : high;
   }
 
-  // As kaf::expInRange.
+  // As kaf::expInRange, with the same coefficients. Repeated rather than shared through a template
+  // on the float type: GCC drops the vector attribute of F when it is used as a template argument,
+  // so such a template would silently instantiate for plain float.
   static KAF_ALWAYS_INLINE F expInRange(F c) {
     const F shifted = c * 1.44269504088896341f + 12582912.f;
     const F n = shifted - 12582912.f;
