@@ -1,5 +1,8 @@
 // GPU checks and timings for the CUDA KAF kernels, run by bench/gpu/run.sh on the GPU machine with
-// a carried Node binary (no npm there): it loads the addon and dist/cuda.js straight from .device/.
+// a carried Node binary (no npm there): it loads the addon straight from .device/.
+//   node check.mjs checks|checks-small|timings OUT.json
+// Each part runs in its own process, so a fault in one (a CUDA error is sticky for the process)
+// leaves the others' results; checks-small is the subset run under compute-sanitizer.
 //
 // 1. Correctness on fresh random inputs (|x| up to 1e4, NaN, +-Inf, odd sizes, N = 1, sizes not a
 //    multiple of the block): CUDA against the CPU kernel of the same addon and against float64;
@@ -12,7 +15,11 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const addon = require(process.env.TFJS_KAF_ADDON);
-const outFile = process.argv[2];
+const [mode, outFile] = process.argv.slice(2);
+if (!['checks', 'checks-small', 'timings'].includes(mode) || !outFile) {
+  console.error('usage: node check.mjs checks|checks-small|timings OUT.json');
+  process.exit(2);
+}
 
 const log = (...args) => console.log('[check]', ...args);
 const info = addon.info();
@@ -108,11 +115,15 @@ function record(name, ok, detail) {
   log(ok ? 'ok  ' : 'FAIL', name, JSON.stringify(detail));
 }
 
-const shapes = [
+// D <= 21 with the default gamma takes the fast path (walk_kernels.h), the rest the general one;
+// units not a multiple of the 128-thread block, a few rows, many rows (several chunks).
+const allShapes = [
   [1, 1, 20], [7, 1, 20], [1000, 1, 9], [3, 5, 2], [257, 33, 20], [129, 255, 64], [64, 1000, 20],
-  [1, 4097, 12], [513, 31, 37], [100, 300, 20],
+  [1, 4097, 12], [513, 31, 37], [100, 300, 20], [2049, 130, 21], [77, 129, 22], [300, 4096, 20],
 ];
-for (const kernel of ['gaussian', 'relu', 'softplus']) {
+const small = mode === 'checks-small';
+const shapes = small ? allShapes.filter(([r, u]) => r * u <= 40000) : allShapes;
+for (const kernel of mode === 'timings' ? [] : ['gaussian', 'relu', 'softplus']) {
   for (const [rows, units, dictSize] of shapes) {
     for (const gammaRule of kernel === 'gaussian' ? ['default', 'narrow'] : ['default']) {
       const boundary = 3;
@@ -168,7 +179,7 @@ function reference2d64(x, alpha, dy, p) {
   return { y, dx, dalpha };
 }
 
-for (const [rows, units, dictSize] of [[1, 1, 10], [37, 3, 10], [129, 64, 10], [33, 200, 6], [5, 17, 16], [64, 5, 2]]) {
+for (const [rows, units, dictSize] of mode === 'timings' ? [] : [[1, 1, 10], [37, 3, 10], [129, 64, 10], [33, 200, 6], [5, 17, 16], [64, 5, 2]]) {
   const boundary = 3;
   const delta = (2 * boundary) / (dictSize - 1);
   const p = { units, dictSize, boundary, gamma: 1 / (4 * delta * delta), kernel: 'gaussian' };
@@ -195,7 +206,7 @@ for (const [rows, units, dictSize] of [[1, 1, 10], [37, 3, 10], [129, 64, 10], [
 }
 
 // Bad input reaches the addon's checks, never the GPU.
-for (const [name, call] of [
+for (const [name, call] of mode === 'timings' ? [] : [
   ['alpha length', () => addon.cudaKafForward(tensor(new Float32Array(8)), tensor(new Float32Array(7)), { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' }, poisoned(8))],
   ['not a CudaTensor', () => addon.cudaKafForward(new Float32Array(8), tensor(new Float32Array(8)), { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' }, poisoned(8))],
   ['out of memory', () => new addon.CudaTensor(2 ** 40)],
@@ -204,13 +215,15 @@ for (const [name, call] of [
   try { call(); } catch (err) { message = err.message; }
   record(`error: ${name}`, message !== '', { message });
 }
-const stillWorks = cudaRun(new Float32Array([0.5]), new Float32Array([1, 2]), new Float32Array([1]), { units: 1, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' });
-record('works after errors', Number.isFinite(stillWorks.y[0]), { y: stillWorks.y[0] });
+if (mode !== 'timings') {
+  const stillWorks = cudaRun(new Float32Array([0.5]), new Float32Array([1, 2]), new Float32Array([1]), { units: 1, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' });
+  record('works after errors', Number.isFinite(stillWorks.y[0]), { y: stillWorks.y[0] });
+}
 
 // Timings.
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const timings = [];
-for (const [rows, units] of [[8192, 4096], [256, 1024]]) {
+for (const [rows, units] of mode === 'timings' ? [[8192, 4096], [256, 1024]] : []) {
   const dictSize = 20;
   const delta = 6 / (dictSize - 1);
   const p = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: 'gaussian' };
@@ -223,6 +236,12 @@ for (const [rows, units] of [[8192, 4096], [256, 1024]]) {
   addon.cudaTime('forwardBackward', 5, x, alpha, dy, p, y, dalpha, dx); // warm-up
   const forward = median(addon.cudaTime('forward', reps, x, alpha, dy, p, y, dalpha, dx));
   const forwardBackward = median(addon.cudaTime('forwardBackward', reps, x, alpha, dy, p, y, dalpha, dx));
+  const backward = median(addon.cudaTime('backward', reps, x, alpha, dy, p, y, dalpha, dx));
+  // The timed outputs are checked too (a fast kernel that wrote nothing would time well).
+  const sample = Math.min(count, 4096);
+  const yOut = y.download().subarray(0, sample), dxOut = dx.download().subarray(0, sample);
+  const written = yOut.every(Number.isFinite) && dxOut.every(Number.isFinite) && dalpha.download().every(Number.isFinite);
+  record(`timed outputs written [${rows} x ${units}]`, written, {});
   const bytes = count * 4;
   const copy = median(addon.cudaCopyBandwidth(bytes, reps));
   // Floors: forward reads x and writes y (one copy of x's size); forward+backward also reads x
@@ -230,7 +249,8 @@ for (const [rows, units] of [[8192, 4096], [256, 1024]]) {
   const floorForward = copy;
   const floorForwardBackward = 2.5 * copy;
   timings.push({
-    shape: [rows, units], D: dictSize, reps, forwardMs: forward, forwardBackwardMs: forwardBackward, copyMs: copy,
+    shape: [rows, units], D: dictSize, reps, forwardMs: forward, forwardBackwardMs: forwardBackward, backwardMs: backward, copyMs: copy,
+    forwardRowsInFlight: process.env.KAF_CUDA_FORWARD_ROWS === '8' ? 8 : 4,
     copyTBs: (2 * bytes) / (copy * 1e-3) / 1e12, floorForwardMs: floorForward, floorForwardBackwardMs: floorForwardBackward,
     forwardOverFloor: forward / floorForward, forwardBackwardOverFloor: forwardBackward / floorForwardBackward,
     launches: { forward: 1, forwardBackward: 3 },
@@ -239,6 +259,6 @@ for (const [rows, units] of [[8192, 4096], [256, 1024]]) {
   for (const t of [x, alpha, dy, y, dx, dalpha]) t.dispose();
 }
 
-writeFileSync(outFile, JSON.stringify({ info, devices: addon.cudaDevices(), seed, checks, timings, failures }, null, 2));
+writeFileSync(outFile, JSON.stringify({ mode, info, devices: addon.cudaDevices(), seed, checks, timings, failures }, null, 2));
 log(failures === 0 ? 'all checks passed' : `${failures} checks FAILED`);
 process.exit(failures === 0 ? 0 : 1);

@@ -1,5 +1,6 @@
 """PyTorch tensor-op KAF on the same shapes, eager and torch.compile (recompiled for each shape),
-timed with CUDA events (medians). Prints one JSON object. Run by bench/gpu/run.sh."""
+timed with CUDA events (medians). Writes one JSON object to the file named by its argument.
+Run by bench/gpu/run.sh."""
 import json
 import sys
 
@@ -51,7 +52,8 @@ def main():
             entry[name + "ForwardBackwardMs"] = median_ms(step, reps)
         results.append(entry)
         print(json.dumps(entry), file=sys.stderr)
-    print(json.dumps({"torch": torch.__version__, "device": torch.cuda.get_device_name(), "results": results}))
+    with open(sys.argv[1], "w") as out:
+        json.dump({"torch": torch.__version__, "device": torch.cuda.get_device_name(), "results": results}, out)
 
 
 if __name__ == "__main__":

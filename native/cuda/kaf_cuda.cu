@@ -1,18 +1,28 @@
-// CUDA kernels of the 1-D KAF. Same math as native/kaf (kernel_functions.h): float32 throughout,
-// full-precision expf (not __expf, whose error grows with the argument), the same special values
-// (NaN in gives NaN out, the gaussian of an infinite input is exactly 0).
+// CUDA kernels of the KAF. Same math as native/kaf (kernel_functions.h): float32 throughout, the
+// same special values (NaN in gives NaN out, the gaussian of an infinite input is exactly 0), the
+// same float dictionary.
 //
-// Gaussian: when gamma delta^2 <= 0.19 (the default rule gives 1/6) gaussians come from walks:
-// neighbouring gaussians differ by the factor exp(2 gamma delta t_i - gamma delta^2), which shrinks
-// by q = exp(-2 gamma delta^2) per step, so each segment of at most 21 points costs two expf and a
-// division at its middle point (see GaussianWalkKernel in kernel_functions.h for the error bounds).
-// This keeps the forward pass bound by memory, not by D exponentials per element.
+// Two paths for the 1-D KAF:
+// - the fast path (walk_kernels.h): the gaussian with D <= 21 and gamma delta^2 <= 0.19 (the
+//   default gamma gives 1/6). A thread owns a unit and a chunk of rows, alpha sits in registers,
+//   and a row of D gaussians costs two exp2 and a division (neighbouring gaussians differ by a
+//   factor carried by multiplication). Forward: 1 launch; backward: 2 (per-chunk dalpha sums,
+//   then their fixed-order reduction). Measured on an H100 at [8192 x 4096], D = 20: forward 1.18x
+//   and forward+backward 1.50x the device-copy time of the same bytes (BENCHMARKS.md).
+// - the general path (below): any D, relu and softplus, narrow gaussians. One thread per element
+//   in the forward, walks of up to 21 gaussians per segment with full-precision expf; backward
+//   with D partial sums per thread (in double) and the same two-pass reduction.
+// The 2-D KAF (D <= 16) has its own forward and two-pass backward, direct exponentials.
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include "kaf_cuda.h"
+#include "walk_kernels.h"
 
 namespace kafcuda {
 
@@ -35,9 +45,10 @@ Status statusOf(cudaError_t error) {
 }
 
 struct DeviceParams {
+  double boundary64;  // as kaf::KafParams, for dictValue
+  double delta64;
   int64_t units;
   int dictSize;
-  float boundary;
   float delta;
   float gamma;
   int kernel;  // kaf::KernelKind
@@ -50,9 +61,10 @@ struct DeviceParams {
 
 DeviceParams deviceParams(const kaf::KafParams& p) {
   DeviceParams d{};
+  d.boundary64 = p.boundary;
+  d.delta64 = p.delta();
   d.units = p.units;
   d.dictSize = static_cast<int>(p.dictSize);
-  d.boundary = static_cast<float>(p.boundary);
   d.delta = static_cast<float>(p.delta());
   d.gamma = static_cast<float>(p.gamma);
   d.kernel = static_cast<int>(p.kernel);
@@ -67,8 +79,12 @@ DeviceParams deviceParams(const kaf::KafParams& p) {
   return d;
 }
 
+// d_i exactly as the CPU kernels have it: -boundary + i delta in double, then rounded to float
+// (explicit roundings, so no fused multiply-add changes it). A float fmaf put d_19 of
+// [-3, 3], D = 20 one ulp below 3, and relu kernels at x = 3 then took the other side of the
+// kink (seen on an H100).
 __device__ __forceinline__ float dictValue(const DeviceParams& p, int i) {
-  return fmaf(static_cast<float>(i), p.delta, -p.boundary);  // one rounding
+  return static_cast<float>(__dadd_rn(-p.boundary64, __dmul_rn(static_cast<double>(i), p.delta64)));
 }
 
 __device__ __forceinline__ float clampGaussianInput(float x) {
@@ -191,6 +207,41 @@ __global__ void reduceChunksKernel(const float* __restrict__ partial, int64_t ch
   }
 }
 
+// ---- the fast gaussian path (walk_kernels.h): thread = unit, block row = chunk of rows ----
+
+constexpr int kWalkThreads = 128;
+
+template <int kRows>
+__global__ void __launch_bounds__(kWalkThreads)
+    walkForwardKernel(WalkParams p, const float* __restrict__ x, int64_t rows, int64_t rowsPerChunk,
+                      const float* __restrict__ alpha, float* __restrict__ y) {
+  const int64_t unit = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
+  if (unit >= p.units) return;
+  const int64_t firstRow = blockIdx.y * rowsPerChunk;
+  forwardRows<kRows>(p, x, alpha, y, unit, firstRow, min(rows, firstRow + rowsPerChunk));
+}
+
+// partial[chunk][i][unit]: each chunk's dalpha sums, summed over chunks by walkReduceKernel.
+__global__ void __launch_bounds__(kWalkThreads)
+    walkBackwardKernel(WalkParams p, const float* __restrict__ x, const float* __restrict__ dy,
+                       int64_t rows, int64_t rowsPerChunk, const float* __restrict__ alpha,
+                       float* __restrict__ dx, float* __restrict__ partial) {
+  const int64_t unit = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
+  if (unit >= p.units) return;
+  const int64_t firstRow = blockIdx.y * rowsPerChunk;
+  backwardRows(p, x, dy, alpha, dx, partial + blockIdx.y * p.units * p.dictSize, unit, firstRow,
+               min(rows, firstRow + rowsPerChunk));
+}
+
+__global__ void walkReduceKernel(const float* __restrict__ partial, int64_t chunks, int64_t units,
+                                 int64_t dictSize, float* __restrict__ dalpha) {
+  const int64_t size = units * dictSize;
+  for (int64_t j = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; j < size;
+       j += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    reduceChunk(partial, chunks, units, dictSize, j, dalpha);
+  }
+}
+
 // ---- two-dimensional KAF: y = k1^T A k2 per unit (gaussian only) ----
 
 constexpr int kMaxD2 = static_cast<int>(kMaxDictSize2d);
@@ -297,6 +348,73 @@ BackwardGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
   return {unitTiles, chunks, (rows + chunks - 1) / chunks};
 }
 
+// Resident blocks per multiprocessor of a kernel (occupancy: registers decide), times the
+// multiprocessor count: what one full wave of blocks is. Cached per device and kernel, since
+// launch parameters are computed on every call.
+constexpr int kMaxCachedDevices = 64;
+
+template <class Kernel>
+int64_t blocksPerWave(Kernel kernel, std::atomic<int>* cache) {
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess || device >= kMaxCachedDevices) {
+    cudaGetLastError();
+    device = -1;
+  }
+  int perMultiprocessor = device >= 0 ? cache[device].load(std::memory_order_relaxed) : 0;
+  if (perMultiprocessor == 0) {
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perMultiprocessor, kernel, kWalkThreads,
+                                                      0) != cudaSuccess ||
+        perMultiprocessor < 1) {
+      cudaGetLastError();
+      perMultiprocessor = 1;
+    }
+    if (device >= 0) cache[device].store(perMultiprocessor, std::memory_order_relaxed);
+  }
+  return static_cast<int64_t>(perMultiprocessor) * multiprocessorCount();
+}
+
+// The fast path's grid: blocks of kWalkThreads units by chunks of rows, as many blocks as `waves`
+// full waves hold (never a few blocks more, which would run as a nearly empty extra wave), and
+// chunks of at least minRows rows. Shapes, GPU model and build fix it, so the backward's order
+// of summation is fixed too.
+BackwardGrid walkGrid(int64_t units, int64_t rows, int64_t blocksInWaves, int64_t minRows) {
+  const int64_t unitTiles = (units + kWalkThreads - 1) / kWalkThreads;
+  const int64_t wanted = blocksInWaves / unitTiles;
+  const int64_t chunks =
+      std::max<int64_t>(1, std::min<int64_t>({wanted, (rows + minRows - 1) / minRows, 65535}));
+  const int64_t rowsPerChunk = std::max<int64_t>(1, (rows + chunks - 1) / chunks);
+  return {unitTiles, (rows + rowsPerChunk - 1) / rowsPerChunk, rowsPerChunk};
+}
+
+// Forward: two waves (the second smooths uneven progress). Backward: one wave, since each chunk
+// writes D partial sums per unit (with one wave the workspace is about one wave's threads times D
+// floats, ~10 MB, whatever the shape); those sums stay in float over at most a few hundred rows,
+// and chunks are then summed in double.
+constexpr int64_t kForwardWaves = 2;
+constexpr int64_t kMinForwardRows = 8;
+constexpr int64_t kMinBackwardRows = 16;
+
+std::atomic<int> forward4Occupancy[kMaxCachedDevices];
+std::atomic<int> forward8Occupancy[kMaxCachedDevices];
+std::atomic<int> backwardOccupancy[kMaxCachedDevices];
+
+// KAF_CUDA_FORWARD_ROWS=4|8: rows per group in the forward (walk_kernels.h). 4 by default: on an
+// H100 at [8192 x 4096], D = 20, 4 rows (52 registers, 9 blocks per multiprocessor) ran the
+// forward in 0.111 ms and 8 rows (62 registers, 8 blocks) in 0.135 ms (bench/gpu/run.sh, which
+// times both).
+int forwardRowsInFlight() {
+  static const int rows = [] {
+    const char* value = std::getenv("KAF_CUDA_FORWARD_ROWS");
+    return value != nullptr && std::string(value) == "8" ? 8 : 4;
+  }();
+  return rows;
+}
+
+BackwardGrid walkBackwardGrid(int64_t units, int64_t rows) {
+  return walkGrid(units, rows, blocksPerWave(walkBackwardKernel, backwardOccupancy),
+                  kMinBackwardRows);
+}
+
 // The shared shape of both backwards: per-block partial sums of dalpha (launchPartials), then
 // their reduction in chunk order; count outputs, perUnit coefficients per unit.
 template <class LaunchPartials>
@@ -324,6 +442,48 @@ Status backwardWithReduction(const kaf::KafParams& params, int64_t count, int64_
   const int64_t blocks = std::min<int64_t>((size + kThreads - 1) / kThreads, 4096);
   reduceChunksKernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(partial, grid.chunks, size,
                                                                         dalpha);
+  return statusOf(cudaGetLastError());
+}
+
+template <int kRows>
+Status launchWalkForward(const WalkParams& p, const float* x, int64_t rows, const float* alpha,
+                         float* y, std::atomic<int>* occupancy, cudaStream_t stream) {
+  const BackwardGrid grid =
+      walkGrid(p.units, rows, kForwardWaves * blocksPerWave(walkForwardKernel<kRows>, occupancy),
+               kMinForwardRows);
+  walkForwardKernel<kRows>
+      <<<dim3(static_cast<unsigned>(grid.unitTiles), static_cast<unsigned>(grid.chunks)),
+         kWalkThreads, 0, stream>>>(p, x, rows, grid.rowsPerChunk, alpha, y);
+  return statusOf(cudaGetLastError());
+}
+
+Status walkForward(const kaf::KafParams& params, const float* x, int64_t count, const float* alpha,
+                   float* y, void* stream) {
+  const WalkParams p = makeWalkParams(params);
+  const int64_t rows = count / params.units;
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  return forwardRowsInFlight() == 8
+             ? launchWalkForward<8>(p, x, rows, alpha, y, forward8Occupancy, s)
+             : launchWalkForward<4>(p, x, rows, alpha, y, forward4Occupancy, s);
+}
+
+// Fast-path backward: partial sums per chunk, then their reduction in chunk order (2 launches).
+Status walkBackward(const kaf::KafParams& params, const float* x, const float* dy, int64_t count,
+                    const float* alpha, float* dx, float* dalpha, float* partial, void* stream) {
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  const int64_t size = params.units * params.dictSize;
+  if (count == 0) return statusOf(cudaMemsetAsync(dalpha, 0, size * sizeof(float), s));
+  const int64_t rows = count / params.units;
+  const BackwardGrid grid = walkBackwardGrid(params.units, rows);
+  walkBackwardKernel<<<dim3(static_cast<unsigned>(grid.unitTiles),
+                            static_cast<unsigned>(grid.chunks)),
+                       kWalkThreads, 0, s>>>(makeWalkParams(params), x, dy, rows, grid.rowsPerChunk,
+                                             alpha, dx, partial);
+  Status status = statusOf(cudaGetLastError());
+  if (!status.ok()) return status;
+  const int64_t blocks = std::min<int64_t>((size + kThreads - 1) / kThreads, 4096);
+  walkReduceKernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(
+      partial, grid.chunks, params.units, params.dictSize, dalpha);
   return statusOf(cudaGetLastError());
 }
 
@@ -374,6 +534,7 @@ Status synchronize(void* stream) {
 Status kafForward(const kaf::KafParams& params, const float* x, int64_t count, const float* alpha,
                   float* y, void* stream) {
   if (count == 0 || params.units == 0) return {};
+  if (walkKernelsApply(params)) return walkForward(params, x, count, alpha, y, stream);
   const int64_t blocks =
       std::min<int64_t>((count + kThreads - 1) / kThreads, 32LL * multiprocessorCount());
   forwardKernel<<<static_cast<unsigned>(blocks), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
@@ -382,12 +543,17 @@ Status kafForward(const kaf::KafParams& params, const float* x, int64_t count, c
 }
 
 size_t kafBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t count) {
-  const BackwardGrid grid = backwardGrid(params, count);
+  const BackwardGrid grid = walkKernelsApply(params) && params.units > 0
+                                ? walkBackwardGrid(params.units, count / params.units)
+                                : backwardGrid(params, count);
   return static_cast<size_t>(grid.chunks * params.units * params.dictSize) * sizeof(float);
 }
 
 Status kafBackward(const kaf::KafParams& params, const float* x, const float* dy, int64_t count,
                    const float* alpha, float* dx, float* dalpha, void* workspace, void* stream) {
+  if (walkKernelsApply(params))
+    return walkBackward(params, x, dy, count, alpha, dx, dalpha, static_cast<float*>(workspace),
+                        stream);
   return backwardWithReduction(
       params, count, params.dictSize, kMaxDictSize, "the CUDA backward supports dictSize <= 64",
       dalpha, workspace, stream,
