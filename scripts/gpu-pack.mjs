@@ -1,9 +1,9 @@
 // Prepares .device/ (git-ignored) for bench/gpu/run.sh on a GPU machine that has no Node.js: the
-// compressed Node binary and the addon built with CUDA. bench/gpu/*.mjs load the addon directly,
-// so nothing else (no node_modules) has to travel.
+// compressed Node binary, the addon built with CUDA and the compiled JS (dist/, whose cuda.js
+// needs no tfjs). bench/gpu/*.mjs load these directly, so no node_modules has to travel.
 //   npm run gpu:pack      then carry .device/ and run: bash bench/gpu/run.sh
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,9 @@ const info = require(addonPath).info();
 if (!info.cuda.compiled) fail('the addon was built without CUDA: install nvcc and run `npm run build:native`');
 mkdirSync(device, { recursive: true });
 copyFileSync(addonPath, path.join(device, 'tfjs_kaf.node'));
+execFileSync('npm', ['run', '--silent', 'build:ts'], { cwd: root, stdio: 'inherit' });
+rmSync(path.join(device, 'dist'), { recursive: true, force: true });
+cpSync(path.join(root, 'dist'), path.join(device, 'dist'), { recursive: true });
 const nodeXz = path.join(device, 'node.xz');
 const stamp = path.join(device, 'node.version');
 if (!existsSync(nodeXz) || !existsSync(stamp) || execFileSync('cat', [stamp]).toString().trim() !== process.version) {
@@ -31,4 +34,5 @@ if (!existsSync(nodeXz) || !existsSync(stamp) || execFileSync('cat', [stamp]).to
 }
 const size = (file) => `${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`;
 console.log(`[gpu:pack] .device/node.xz (${size(nodeXz)}, Node ${process.version}), .device/tfjs_kaf.node (${size(path.join(device, 'tfjs_kaf.node'))}, CUDA runtime ${info.cuda.runtimeVersion})`);
+console.log('[gpu:pack] .device/dist (the compiled JS)');
 console.log('[gpu:pack] on the GPU machine, from the repository root: bash bench/gpu/run.sh');

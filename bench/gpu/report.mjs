@@ -1,5 +1,5 @@
 // Prints the GPU table from the JSON that bench/gpu/run.sh's parts wrote into one folder
-// (checks.json, timings.json, timings-rows8.json, torch.json; a missing part shows as '-'), and
+// (checks.json, api.json, timings.json, timings-rows8.json, torch.json; a missing part shows as '-'), and
 // writes them merged to gpu-results.json there. Usage: node report.mjs FOLDER
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,12 +17,13 @@ const checks = read('checks.json');
 const timings = read('timings.json');
 const timingsRows8 = read('timings-rows8.json');
 const torch = read('torch.json');
+const api = read('api.json');
 
 const f = (v) => (v === undefined || v === null || Number.isNaN(v) ? '-' : v < 1 ? v.toFixed(3) : v.toFixed(2));
 const device = (checks ?? timings)?.devices?.[0]?.name ?? 'unknown GPU';
 const lines = [`GPU: ${device}`];
-for (const [name, part] of [['checks', checks], ['timed outputs', timings]]) {
-  lines.push(part ? `${name}: ${part.checks.length - part.failures}/${part.checks.length} passed (seed ${part.seed})` : `${name}: no results`);
+for (const [name, part] of [['kernel checks', checks], ['cuda API checks', api], ['timed outputs', timings]]) {
+  lines.push(part ? `${name}: ${part.checks.length - part.failures}/${part.checks.length} passed${part.seed === undefined ? '' : ` (seed ${part.seed})`}` : `${name}: no results`);
   for (const c of part?.checks.filter((c) => !c.ok) ?? []) lines.push(`  FAILED ${c.name} ${JSON.stringify(c)}`);
 }
 lines.push('shape          D  kaf fwd ms  floor ms  /floor  bwd ms  kaf f+b ms  floor ms  /floor  copy TB/s  fwd ms (8 rows)  torch eager fwd/f+b  torch.compile fwd/f+b  compile f+b / kaf f+b');
@@ -42,4 +43,4 @@ for (const t of timings?.timings ?? []) {
 }
 lines.push('launches: forward 1, forward+backward 3 (forward, backward partial sums, reduction)');
 console.log(lines.join('\n'));
-writeFileSync(path.join(folder, 'gpu-results.json'), JSON.stringify({ checks, timings, timingsRows8, torch }, null, 2));
+writeFileSync(path.join(folder, 'gpu-results.json'), JSON.stringify({ checks, api, timings, timingsRows8, torch }, null, 2));
