@@ -6,6 +6,12 @@
 //   npm run bench                              # [4096 x 1024], D = 20, backend cpu
 //   npm run bench -- --backend tensorflow      # tfjs-node (npm run setup:tfjs-node)
 //   npm run bench -- --rows 1024 --units 256 --D 20 --reps 15 --ref-reps 3 --json out.json
+//   npm run bench -- --no-gc                   # no garbage collection between timed runs
+//
+// By default each timed run starts after a garbage collection (steadier numbers). That also lets
+// the allocator hand memory back to the system, so every op's new output is paged in again (on
+// this VM about 2 ms per 16 MB, which ReLU pays as much as KAF); --no-gc times back-to-back runs
+// that reuse warm memory, as a training loop does.
 //
 // Forward is timed without and with reading the result (f+read); forward+backward (tf.grads with
 // a given dy: dx and, for KAF, dalpha) without reading.
@@ -24,6 +30,7 @@ const { values: args } = parseArgs({
     'ref-reps': { type: 'string', default: '3' },
     backend: { type: 'string', default: 'cpu' },
     json: { type: 'string' },
+    'no-gc': { type: 'boolean', default: false },
   },
 });
 const rows = Number(args.rows);
@@ -51,7 +58,7 @@ const dy = tf.randomNormal([rows, units], 0, 1, 'float32', 3);
 function median(run, count, read = false) {
   const times = [];
   for (let i = 0; i < count + 1; i++) {
-    global.gc?.();
+    if (!args['no-gc']) global.gc?.();
     const start = performance.now();
     const out = [run()].flat();
     if (read) for (const t of out) t.dataSync();
@@ -102,6 +109,7 @@ const meta = {
   D: dictSize,
   reps,
   refReps,
+  gcBetweenRuns: !args['no-gc'],
   threads: report.threads,
   cpu: os.cpus()[0]?.model,
   cores: os.cpus().length,
@@ -111,7 +119,7 @@ const meta = {
 const fmt = (ms) => ms.toFixed(ms < 10 ? 2 : 1).padStart(10);
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`.padStart(10);
 console.log(`\n${meta.cpu} (${meta.cores} cores), ${meta.node}, backend ${meta.backend} (${meta.implementation}), ${meta.threads} threads`);
-console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafReference)\n`);
+console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafReference), ${meta.gcBetweenRuns ? 'garbage collection before each run' : 'no garbage collection between runs (--no-gc)'}\n`);
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`.padStart(9);
 console.log('op            forward ms  f+read ms  fwd+bwd ms  fwd/relu f+read/relu f+b/relu  peak f+b peak/relu');
 for (const [name, r] of Object.entries(results)) {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 import { addonPath } from '../src/native';
 import { backward64, forward64, relativeError } from './helpers/reference64';
+import { freshSeed, Rng } from './helpers/random';
 
 const floats = (b64: string): Float32Array => {
   const bytes = Buffer.from(b64, 'base64');
@@ -44,3 +45,28 @@ describe('gaussian paths selected by KAF_WALK_WIDTH', () => {
     }
   }
 });
+
+// The forward evaluates each segment by Horner's rule on alpha scaled per point; its partial sums
+// reach sum|alpha| * e^63 where the anchor's gaussian nearly underflows (gamma t^2 up to 87), so
+// units whose sum|alpha| exceeds 1e10 take the walk instead. This data would overflow Horner.
+describe('gaussian forward with huge alpha', () => {
+  it('stays finite and matches float64 (the walk runs for such units)', () => {
+    const seed = freshSeed();
+    const rng = new Rng(seed);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const addon = require(addonPath());
+    const units = 32, rows = 64, dictSize = 20;
+    const delta = 6 / (dictSize - 1);
+    const params = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: 'gaussian' as const };
+    const anchor = -3 + 9 * delta;
+    const far = Math.sqrt(80 / params.gamma); // gamma t^2 = 80 from the anchor
+    const x = Float32Array.from({ length: rows * units }, (_, i) =>
+      i % 2 === 0 ? anchor + (rng.next() < 0.5 ? -1 : 1) * far * rng.uniform(0.9, 1.08) : rng.uniform(-4, 4));
+    const alpha = Float32Array.from({ length: units * dictSize }, () => rng.normal() * 1e14);
+    const y = new Float32Array(x.length);
+    addon.kafForward(x, alpha, params, y);
+    expect(y.every(Number.isFinite), `seed ${seed}`).toBe(true);
+    expect(relativeError(y, forward64(x, alpha, params)), `seed ${seed}`).toBeLessThan(1e-5);
+  });
+});
+

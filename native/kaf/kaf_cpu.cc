@@ -2,6 +2,8 @@
 #include "kaf_cpu.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -130,6 +132,43 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* _
   }
 }
 
+// The forward by Horner's rule (GaussianHornerLanes): coef holds alpha scaled by c_l. Per segment
+// two exponentials, a division and one multiply-add per gaussian.
+template <class HornerKernel>
+KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel& kernel, const float* __restrict x,
+                                          const float* __restrict coef, int64_t stride,
+                                          const float* __restrict dict, int64_t dictSize,
+                                          float* __restrict y) {
+  constexpr int W = HornerKernel::kWidth;
+  using V = lanes::Lanes<W>;
+  using F = typename V::F;
+  const int64_t segment = kernel.segmentLength;
+  const float q = kernel.stepFactor[1];
+  for (int h = 0; h < kLanes; h += W) {
+    const F xs = V::prepareGaussian(V::load(x + h));
+    F acc = V::splat(0.f);
+    for (int64_t first = 0; first < dictSize; first += segment) {
+      const int64_t last = std::min(first + segment, dictSize) - 1;
+      const int64_t anchor = first + (last - first) / 2;
+      const F t = xs - dict[anchor];
+      const F g = V::expNonPositive(t * t * kernel.negGamma);
+      const F low = t < -kernel.tLimit ? V::splat(-kernel.tLimit) : t;  // NaN: g is NaN anyway
+      const F tc = low > kernel.tLimit ? V::splat(kernel.tLimit) : low;
+      const F up = V::expClamped(tc * kernel.twoGammaDelta - kernel.gammaDelta2);
+      const F down = q / up;
+      F hornerUp = V::splat(0.f), hornerDown = V::splat(0.f);
+      for (int64_t i = last; i > anchor; --i) {
+        hornerUp = hornerUp * up + V::load(coef + i * stride + h);
+      }
+      for (int64_t i = first; i < anchor; ++i) {
+        hornerDown = hornerDown * down + V::load(coef + i * stride + h);
+      }
+      acc += g * (V::load(coef + anchor * stride + h) + up * hornerUp + down * hornerDown);
+    }
+    V::store(y + h, acc);
+  }
+}
+
 // dx = dy * sum_i alpha_i * (-2 gamma t_i g_i); dalpha contributions dy * g_i added in double.
 template <class WalkKernel>
 KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
@@ -172,6 +211,12 @@ KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* 
                                          double* __restrict partial, int64_t partialStride) {
   backwardLanes(static_cast<const GaussianKernel&>(kernel), x, dy, coef, stride, dict, dictSize, dx,
                 partial, partialStride);
+}
+// Never selected: without vector extensions the walk width is 0, so hornerForward() returns null.
+template <class HornerKernel>
+KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel&, const float*, const float*, int64_t,
+                                          const float*, int64_t, float*) {
+  assert(false && "the Horner forward needs vector extensions");
 }
 #endif
 
@@ -219,7 +264,9 @@ class Block1d {
  private:
   KAF_ALWAYS_INLINE void forwardLanesOf(const float* x, const float* coef, int64_t stride,
                                         float* y) const {
-    if constexpr (kIsWalkKernel<Kernel>) {
+    if constexpr (kIsHornerKernel<Kernel>) {
+      forwardLanesHorner(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
+    } else if constexpr (kIsWalkKernel<Kernel>) {
       forwardLanesWalk(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
     } else {
       forwardLanes(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
@@ -298,6 +345,12 @@ KAF_MULTIVERSION void backwardColsGaussianWalk8(const void* p, int64_t r, int64_
                                                 double* out) {
   backwardCols<GaussianWalk8>(p, r, f, l, out);
 }
+KAF_MULTIVERSION void forwardGaussianHorner16(const void* p, int64_t b, int64_t e) {
+  forwardRange<GaussianHornerLanes<16>>(p, b, e);
+}
+KAF_MULTIVERSION void forwardGaussianHorner8(const void* p, int64_t b, int64_t e) {
+  forwardRange<GaussianHornerLanes<8>>(p, b, e);
+}
 KAF_MULTIVERSION void forwardRelu(const void* p, int64_t b, int64_t e) {
   forwardRange<ReluKernel>(p, b, e);
 }
@@ -368,13 +421,50 @@ PassShape shapeOf(const KafParams& p, int64_t count, const WrappedCoefficients& 
   return {count, p.units, p.dictSize, p.dictSize, coefs.stride};
 }
 
+// The Horner forward (GaussianHornerLanes) where the walk runs and no unit's sum|alpha| exceeds
+// its limit; null otherwise.
+ForwardRangeFn hornerForward(const KafParams& p, const float* alpha) {
+  const int width = p.kernel == KernelKind::kGaussian ? gaussianWalkWidth(p) : 0;
+  if (width == 0) return nullptr;
+  for (int64_t n = 0; n < p.units; ++n) {
+    double sum = 0;
+    for (int64_t i = 0; i < p.dictSize; ++i) sum += std::fabs(alpha[n * p.dictSize + i]);
+    if (!(sum <= GaussianHornerLanes<16>::kMaxAlphaSum)) return nullptr;  // NaN too
+  }
+  return width == 16 ? forwardGaussianHorner16 : forwardGaussianHorner8;
+}
+
+// alpha[n, i] * c_l(i), the coefficients of the Horner forward.
+std::vector<float> hornerScaledAlpha(const KafParams& p, const float* alpha) {
+  const GaussianWalkKernel walk(p.gamma, p.delta(), p.dictSize);
+  const double s = p.gamma * p.delta() * p.delta();
+  std::vector<float> scale(static_cast<size_t>(p.dictSize)), scaled(p.units * p.dictSize);
+  for (int64_t i = 0; i < p.dictSize; ++i) {
+    scale[i] = static_cast<float>(
+        GaussianHornerLanes<16>::hornerScale(s, walk.segmentLength, p.dictSize, i));
+  }
+  for (int64_t n = 0; n < p.units; ++n) {
+    for (int64_t i = 0; i < p.dictSize; ++i) {
+      scaled[n * p.dictSize + i] = alpha[n * p.dictSize + i] * scale[i];
+    }
+  }
+  return scaled;
+}
+
 }  // namespace
 
 void kafForwardCpu(const KafParams& params, const float* x, int64_t count, const float* alpha,
                    float* y) {
   if (count == 0) return;  // also covers units == 0 (an empty last axis)
-  const WrappedCoefficients coefs(alpha, params.units, params.dictSize);
   const std::vector<float> dict = floatDictionary(params);
+  if (const ForwardRangeFn horner = hornerForward(params, alpha)) {
+    const std::vector<float> scaled = hornerScaledAlpha(params, alpha);
+    const WrappedCoefficients coefs(scaled.data(), params.units, params.dictSize);
+    const Pass1d pass{params, coefs, dict.data(), x, nullptr, y};
+    runForward(shapeOf(params, count, coefs), horner, &pass);
+    return;
+  }
+  const WrappedCoefficients coefs(alpha, params.units, params.dictSize);
   const Pass1d pass{params, coefs, dict.data(), x, nullptr, y};
   runForward(shapeOf(params, count, coefs), functionsFor(params).forward, &pass);
 }

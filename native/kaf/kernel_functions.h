@@ -6,6 +6,7 @@
 // slope), relu and softplus of +inf are +inf.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -177,5 +178,41 @@ struct GaussianWalkLanes : GaussianWalkKernel {
 
 template <class Kernel>
 constexpr bool kIsWalkKernel = std::is_base_of_v<GaussianWalkKernel, Kernel>;
+
+// The forward of the walk kernel by Horner's rule: with U = g_{m+1} / g_m and V = g_{m-1} / g_m
+// at a segment's anchor m, g_{m+-l} = g_m U^l c_l (resp. V^l) where c_l = q^(l (l - 1) / 2), so
+// with alpha pre-scaled by c_l (hornerScale) a segment's sum is
+//   g_m (b_m + U (b_{m+1} + U (b_{m+2} + ...)) + V (b_{m-1} + V (...))):
+// one multiply-add per gaussian instead of the walk's three. Horner's partial sums are bounded by
+// sum|alpha| times max_l g_{m+l} / g_m, which is below e^63 once |t| is clamped where g_m
+// underflows (tLimit, gamma t^2 = 87.3; s <= 0.19, l <= 10), hence the limit on sum|alpha| per unit
+// (above it the walk runs). Past tLimit the result is g_m times the sum at the clamp: below the
+// walk's 2e-11 sum|alpha|, as for the walk itself.
+template <int W>
+struct GaussianHornerLanes : GaussianWalkLanes<W> {
+  static constexpr double kMaxAlphaSum = 1e10;
+  float tLimit;  // sqrt(87.3 / gamma)
+
+  GaussianHornerLanes(double gamma, double delta, int64_t dictSize)
+      : GaussianWalkLanes<W>(gamma, delta, dictSize),
+        tLimit(static_cast<float>(std::sqrt(87.3 / gamma))) {}
+
+  // c_l of dictionary point i (its distance l to the anchor of its segment).
+  static double hornerScale(double gammaDelta2, int64_t segmentLength, int64_t dictSize,
+                            int64_t i) {
+    const int64_t first = i / segmentLength * segmentLength;
+    const int64_t last = std::min(first + segmentLength, dictSize) - 1;
+    const int64_t anchor = first + (last - first) / 2;
+    const double l = static_cast<double>(i > anchor ? i - anchor : anchor - i);
+    return std::exp(-gammaDelta2 * l * (l - 1));
+  }
+};
+
+template <class Kernel>
+struct IsHornerKernel : std::false_type {};
+template <int W>
+struct IsHornerKernel<GaussianHornerLanes<W>> : std::true_type {};
+template <class Kernel>
+constexpr bool kIsHornerKernel = IsHornerKernel<Kernel>::value;
 
 }  // namespace kaf
