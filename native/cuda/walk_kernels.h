@@ -12,11 +12,13 @@
 //   g_{m+l} = g U^l c_l,  g_{m-l} = g V^l c_l,   g = exp(-gamma t^2),
 //   U = exp(2 gamma delta t - gamma delta^2),  V = q / U,  q = exp(-2 gamma delta^2),
 //   c_l = q^(l (l - 1) / 2),
-// so a whole row of D gaussians costs two expf and a division. The forward folds c_l into alpha
-// (b_l = alpha_{m+-l} c_l) and evaluates y = g (b_0 + U H_up(U) + V H_down(V)) by Horner's rule:
-// one fused multiply-add per dictionary point. Horner's partial sums grow like 1/g, so it is used
-// while gamma t^2 <= 40 (|partials| <= 2.4e17 sum|alpha|); further out the products g U^l (bounded
-// by 1 / c_l <= 2.7e7) are carried instead, as the backward always does.
+// so a whole row of D gaussians costs two exponentials (exp2) and a division. The forward folds
+// c_l into alpha (b_l = alpha_{m+-l} c_l) and evaluates y = g (b_0 + U H_up(U) + V H_down(V)) by
+// Horner's rule: one fused multiply-add per dictionary point; the backward's slope likewise, with
+// the derivative (two per point), while its dalpha sums need each g_l: products g U^l carried
+// along (bounded by 1 / c_l <= 2.7e7). Horner's partial sums are bounded by sum|alpha| / g, so it
+// is used while gamma t^2 <= 40 (partials <= 2.4e17 sum|alpha|); further out, the carried
+// products serve the forward and the slope too.
 //
 // Far inputs: U is computed from t clamped to gamma t^2 <= 87.3, where the anchor's gaussian
 // underflows; beyond it the result is g times the walk at the clamp, which is below
