@@ -7,8 +7,8 @@
 //   default gamma gives 1/6). A thread owns a unit and a chunk of rows, alpha sits in registers,
 //   and a row of D gaussians costs two exp2 and a division (neighbouring gaussians differ by a
 //   factor carried by multiplication). Forward: 1 launch; backward: 2 (per-chunk dalpha sums,
-//   then their fixed-order reduction). Measured on an H100 at [8192 x 4096], D = 20: forward 1.18x
-//   and forward+backward 1.50x the device-copy time of the same bytes (BENCHMARKS.md).
+//   then their fixed-order reduction). Measured on an H100 at [8192 x 4096], D = 20: forward 1.16x
+//   and forward+backward 1.49x the device-copy time of the same bytes (BENCHMARKS.md).
 // - the general path (below): any D, relu and softplus, narrow gaussians. One thread per element
 //   in the forward, walks of up to 21 gaussians per segment with full-precision expf; backward
 //   with D partial sums per thread (in double) and the same two-pass reduction.
