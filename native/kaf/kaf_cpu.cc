@@ -47,11 +47,12 @@ KAF_ALWAYS_INLINE void forwardLanes(const Kernel& kernel, const float* __restric
   for (int j = 0; j < kLanes; ++j) y[j] = acc[j];
 }
 
-template <class Kernel>
+// Acc: double for the row split, float for the column split's row groups (lanes.h).
+template <class Kernel, class Acc>
 KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restrict x,
                                      const float* __restrict dy, const float* __restrict coef,
                                      int64_t stride, const float* __restrict dict, int64_t dictSize,
-                                     float* __restrict dx, double* __restrict partial,
+                                     float* __restrict dx, Acc* __restrict partial,
                                      int64_t partialStride) {
   float xs[kLanes], g[kLanes], acc[kLanes];
   for (int j = 0; j < kLanes; ++j) {
@@ -62,12 +63,12 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
   for (int64_t i = 0; i < dictSize; ++i) {
     const float d = dict[i];
     const float* __restrict a = coef + i * stride;
-    double* __restrict pa = partial + i * partialStride;
+    Acc* __restrict pa = partial + i * partialStride;
     for (int j = 0; j < kLanes; ++j) {
       float k, dk;
       kernel.valueAndSlope(xs[j] - d, &k, &dk);
       acc[j] += a[j] * dk;
-      pa[j] += static_cast<double>(g[j] * k);
+      pa[j] += static_cast<Acc>(g[j] * k);
     }
   }
   for (int j = 0; j < kLanes; ++j) dx[j] = g[j] * acc[j];
@@ -169,13 +170,14 @@ KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel& kernel, const floa
   }
 }
 
-// dx = dy * sum_i alpha_i * (-2 gamma t_i g_i); dalpha contributions dy * g_i added in double.
-template <class WalkKernel>
+// dx = dy * sum_i alpha_i * (-2 gamma t_i g_i); dalpha contributions dy * g_i added to partial
+// (double: converted lane by lane; float: one vector add).
+template <class WalkKernel, class Acc>
 KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
                                          const float* __restrict dy, const float* __restrict coef,
                                          int64_t stride, const float* __restrict dict,
                                          int64_t dictSize, float* __restrict dx,
-                                         double* __restrict partial, int64_t partialStride) {
+                                         Acc* __restrict partial, int64_t partialStride) {
   constexpr int W = WalkKernel::kWidth;
   using V = lanes::Lanes<W>;
   using F = typename V::F;
@@ -186,10 +188,14 @@ KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* 
     walkGaussians<W>(kernel, V::prepareGaussian(V::load(x + h)), dict, dictSize,
                      [&](int chain, int64_t i, F t, F k) {
                        slope[chain] += V::load(coef + i * stride + h) * (t * k);
-                       V::store(contribution, g * k);
-                       double* __restrict pa = partial + i * partialStride + h;
+                       Acc* __restrict pa = partial + i * partialStride + h;
+                       if constexpr (std::is_same_v<Acc, float>) {
+                         V::store(pa, V::load(pa) + g * k);
+                       } else {
+                         V::store(contribution, g * k);
 #pragma omp simd
-                       for (int j = 0; j < W; ++j) pa[j] += static_cast<double>(contribution[j]);
+                         for (int j = 0; j < W; ++j) pa[j] += static_cast<Acc>(contribution[j]);
+                       }
                      });
     V::store(dx + h, g * ((slope[0] + slope[1]) * kernel.negTwoGamma));
   }
@@ -203,12 +209,12 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* _
                                         float* __restrict y) {
   forwardLanes(static_cast<const GaussianKernel&>(kernel), x, coef, stride, dict, dictSize, y);
 }
-template <class WalkKernel>
+template <class WalkKernel, class Acc>
 KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
                                          const float* __restrict dy, const float* __restrict coef,
                                          int64_t stride, const float* __restrict dict,
                                          int64_t dictSize, float* __restrict dx,
-                                         double* __restrict partial, int64_t partialStride) {
+                                         Acc* __restrict partial, int64_t partialStride) {
   backwardLanes(static_cast<const GaussianKernel&>(kernel), x, dy, coef, stride, dict, dictSize, dx,
                 partial, partialStride);
 }
@@ -247,8 +253,9 @@ class Block1d {
     std::copy(y, y + length, pass_.out + first);
   }
 
+  template <class Acc>
   KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
-                                  double* partial, int64_t partialStride) {
+                                  Acc* partial, int64_t partialStride) {
     if (length == kLanes) {
       backwardLanesOf(pass_.x + first, pass_.dy + first, coef, stride, pass_.out + first, partial,
                       partialStride);
@@ -273,8 +280,9 @@ class Block1d {
     }
   }
 
+  template <class Acc>
   KAF_ALWAYS_INLINE void backwardLanesOf(const float* x, const float* dy, const float* coef,
-                                         int64_t stride, float* dx, double* partial,
+                                         int64_t stride, float* dx, Acc* partial,
                                          int64_t partialStride) const {
     const int64_t dictSize = pass_.params.dictSize;
     if constexpr (kIsWalkKernel<Kernel>) {
