@@ -1,0 +1,48 @@
+// The native CPU kernels alone (no tfjs): the addon's kafForward and kafBackward on reused
+// outputs, gaussian, default gamma. Medians of --reps runs after 3 warm-ups.
+//
+//   npm run bench:kernels                              # [4096 x 1024], D = 20
+//   KAF_WALK_WIDTH=8 npm run bench:kernels             # the 8-lane (AVX2) code; 0: direct exp
+//   npm run bench:kernels -- --rows 1024 --units 256 --D 12 --reps 41
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '4096' },
+    units: { type: 'string', default: '1024' },
+    D: { type: 'string', default: '20' },
+    reps: { type: 'string', default: '41' },
+  },
+});
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const addon = require(process.env.TFJS_KAF_ADDON ?? path.join(root, 'build', 'Release', 'tfjs_kaf.node'));
+const [rows, units, dictSize, reps] = [args.rows, args.units, args.D, args.reps].map(Number);
+
+const x = Float32Array.from({ length: rows * units }, () => Math.random() * 8 - 4);
+const dy = Float32Array.from({ length: rows * units }, () => Math.random() * 2 - 1);
+const alpha = Float32Array.from({ length: units * dictSize }, () => Math.random() - 0.5);
+const y = new Float32Array(x.length), dx = new Float32Array(x.length), dalpha = new Float32Array(alpha.length);
+const delta = 6 / (dictSize - 1);
+const params = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: 'gaussian' };
+
+function median(run) {
+  for (let i = 0; i < 3; i++) run();
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const start = process.hrtime.bigint();
+    run();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
+
+const forward = median(() => addon.kafForward(x, alpha, params, y));
+const backward = median(() => addon.kafBackward(x, alpha, dy, params, dx, dalpha));
+console.log(
+  `x [${rows} x ${units}], D = ${dictSize}, ${addon.info().threads} threads, KAF_WALK_WIDTH=${process.env.KAF_WALK_WIDTH ?? '(unset)'}: ` +
+    `forward ${forward.toFixed(2)} ms, backward ${backward.toFixed(2)} ms (medians of ${reps})`,
+);
