@@ -217,36 +217,39 @@ KAF_HOST_DEVICE float slopeByHorner(const WalkParams& p, const UnitAlpha& b, con
   return fmaf(a.t, values, -p.delta * moments);
 }
 
-// Adds dy g_i to sums and returns dx = dy sum_i b_i dk_i/dx (b = alpha scaled by c_l,
-// dk_i/dx = -2 gamma t_i g_i). The sums need each g_i: dy g U^l c_l by a walk (pu *= U). The
-// slope comes from Horner's rule near the anchor; far from it (gamma t^2 > 40, where Horner's
-// partial sums could overflow) from the walk, with t_i per point.
-KAF_HOST_DEVICE float backwardValue(const WalkParams& p, const UnitAlpha& b, const Anchor& a,
-                                    float dy, UnitSums* sums) {
-  const float p0 = dy * a.g;
-  sums->center += p0;
+// Adds dy g_i to sums: dy g U^l c_l by a walk (pu *= U), which each g_i needs. With kSlope, also
+// returns sum_i b_i t_i g_i dy (t_i = t -+ l delta per point) from the same walk; else 0.
+template <bool kSlope>
+KAF_HOST_DEVICE float walkSums(const WalkParams& p, const UnitAlpha& b, const Anchor& a, float p0,
+                               UnitSums* sums) {
+  float slope = kSlope ? b.center * (a.t * p0) : 0.f;
   float pu = p0, pd = p0;  // dy g U^l, dy g V^l: dy g_{m+-l} / c_l
-  if (a.exponent2 >= kHornerExponent2) {
-#pragma unroll
-    for (int l = 1; l <= kSideSteps; ++l) {
-      pu *= a.up;
-      pd *= a.down;
-      sums->up[l] = fmaf(p.scale[l], pu, sums->up[l]);
-      sums->down[l] = fmaf(p.scale[l], pd, sums->down[l]);
-    }
-    return 2.f * p.negGamma * (p0 * slopeByHorner(p, b, a));
-  }
-  float slope = b.center * (a.t * p0);
 #pragma unroll
   for (int l = 1; l <= kSideSteps; ++l) {
     pu *= a.up;
     pd *= a.down;
     sums->up[l] = fmaf(p.scale[l], pu, sums->up[l]);
     sums->down[l] = fmaf(p.scale[l], pd, sums->down[l]);
-    slope = fmaf(b.up[l], (a.t - p.stepOffset[l]) * pu, slope);
-    slope = fmaf(b.down[l], (a.t + p.stepOffset[l]) * pd, slope);
+    if (kSlope) {
+      slope = fmaf(b.up[l], (a.t - p.stepOffset[l]) * pu, slope);
+      slope = fmaf(b.down[l], (a.t + p.stepOffset[l]) * pd, slope);
+    }
   }
-  return 2.f * p.negGamma * slope;
+  return slope;
+}
+
+// Adds dy g_i to sums and returns dx = dy sum_i b_i dk_i/dx (b = alpha scaled by c_l,
+// dk_i/dx = -2 gamma t_i g_i). The slope comes from Horner's rule near the anchor; far from it
+// (gamma t^2 > 40, where Horner's partial sums could overflow) from the walk, with t_i per point.
+KAF_HOST_DEVICE float backwardValue(const WalkParams& p, const UnitAlpha& b, const Anchor& a,
+                                    float dy, UnitSums* sums) {
+  const float p0 = dy * a.g;
+  sums->center += p0;
+  if (a.exponent2 >= kHornerExponent2) {
+    walkSums<false>(p, b, a, p0, sums);
+    return 2.f * p.negGamma * (p0 * slopeByHorner(p, b, a));
+  }
+  return 2.f * p.negGamma * walkSums<true>(p, b, a, p0, sums);
 }
 
 // Column `unit` of rows [row, row + kRows) of a [rows, units] array; zeros past lastRow.
