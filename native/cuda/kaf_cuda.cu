@@ -331,15 +331,17 @@ int multiprocessorCount() {
   return count;
 }
 
-// Row chunks of the backward: enough blocks for ~8 per multiprocessor, a number that depends on
-// the shapes and the GPU model only (so the summation order is fixed for a given machine).
-struct BackwardGrid {
+// A grid of blocks: tiles of units by chunks of rows (the fast path's forward and both
+// backwards).
+struct ChunkGrid {
   int64_t unitTiles;
   int64_t chunks;
   int64_t rowsPerChunk;
 };
 
-BackwardGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
+// The general backward's grid: enough blocks for ~8 per multiprocessor, a number that depends on
+// the shapes and the GPU model only (so the summation order is fixed for a given machine).
+ChunkGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
   const int64_t rows = p.units > 0 ? count / p.units : 0;
   const int64_t unitTiles = (p.units + kThreads - 1) / kThreads;
   const int64_t wanted = std::max<int64_t>(1, 8 * multiprocessorCount() / unitTiles);
@@ -349,35 +351,37 @@ BackwardGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
 }
 
 // Resident blocks per multiprocessor of a kernel (occupancy: registers decide), times the
-// multiprocessor count: what one full wave of blocks is. Cached per device and kernel, since
-// launch parameters are computed on every call.
+// multiprocessor count: what one full wave of blocks is. Cached per device and kernel (both
+// factors are fixed for a device), since launch parameters are computed on every call.
 constexpr int kMaxCachedDevices = 64;
 
 template <class Kernel>
-int64_t blocksPerWave(Kernel kernel, std::atomic<int>* cache) {
+int64_t blocksPerWave(Kernel kernel, std::atomic<int64_t>* cache) {
   int device = 0;
   if (cudaGetDevice(&device) != cudaSuccess || device >= kMaxCachedDevices) {
     cudaGetLastError();
     device = -1;
   }
-  int perMultiprocessor = device >= 0 ? cache[device].load(std::memory_order_relaxed) : 0;
-  if (perMultiprocessor == 0) {
+  int64_t wave = device >= 0 ? cache[device].load(std::memory_order_relaxed) : 0;
+  if (wave == 0) {
+    int perMultiprocessor = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perMultiprocessor, kernel, kWalkThreads,
                                                       0) != cudaSuccess ||
         perMultiprocessor < 1) {
       cudaGetLastError();
       perMultiprocessor = 1;
     }
-    if (device >= 0) cache[device].store(perMultiprocessor, std::memory_order_relaxed);
+    wave = static_cast<int64_t>(perMultiprocessor) * multiprocessorCount();
+    if (device >= 0) cache[device].store(wave, std::memory_order_relaxed);
   }
-  return static_cast<int64_t>(perMultiprocessor) * multiprocessorCount();
+  return wave;
 }
 
 // The fast path's grid: blocks of kWalkThreads units by chunks of rows, as many blocks as `waves`
 // full waves hold (never a few blocks more, which would run as a nearly empty extra wave), and
 // chunks of at least minRows rows. Shapes, GPU model and build fix it, so the backward's order
 // of summation is fixed too.
-BackwardGrid walkGrid(int64_t units, int64_t rows, int64_t blocksInWaves, int64_t minRows) {
+ChunkGrid walkGrid(int64_t units, int64_t rows, int64_t blocksInWaves, int64_t minRows) {
   const int64_t unitTiles = (units + kWalkThreads - 1) / kWalkThreads;
   const int64_t wanted = blocksInWaves / unitTiles;
   const int64_t chunks =
@@ -394,9 +398,9 @@ constexpr int64_t kForwardWaves = 2;
 constexpr int64_t kMinForwardRows = 8;
 constexpr int64_t kMinBackwardRows = 16;
 
-std::atomic<int> forward4Occupancy[kMaxCachedDevices];
-std::atomic<int> forward8Occupancy[kMaxCachedDevices];
-std::atomic<int> backwardOccupancy[kMaxCachedDevices];
+std::atomic<int64_t> forward4Wave[kMaxCachedDevices];
+std::atomic<int64_t> forward8Wave[kMaxCachedDevices];
+std::atomic<int64_t> backwardWave[kMaxCachedDevices];
 
 // KAF_CUDA_FORWARD_ROWS=4|8: rows per group in the forward (walk_kernels.h). 4 by default: on an
 // H100 at [8192 x 4096], D = 20, 4 rows (52 registers, 9 blocks per multiprocessor) ran the
@@ -410,9 +414,8 @@ int forwardRowsInFlight() {
   return rows;
 }
 
-BackwardGrid walkBackwardGrid(int64_t units, int64_t rows) {
-  return walkGrid(units, rows, blocksPerWave(walkBackwardKernel, backwardOccupancy),
-                  kMinBackwardRows);
+ChunkGrid walkChunkGrid(int64_t units, int64_t rows) {
+  return walkGrid(units, rows, blocksPerWave(walkBackwardKernel, backwardWave), kMinBackwardRows);
 }
 
 // The shared shape of both backwards: per-block partial sums of dalpha (launchPartials), then
@@ -433,7 +436,7 @@ Status backwardWithReduction(const kaf::KafParams& params, int64_t count, int64_
   if (count == 0 || params.units == 0) {
     return size == 0 ? Status{} : statusOf(cudaMemsetAsync(dalpha, 0, size * sizeof(float), s));
   }
-  const BackwardGrid grid = backwardGrid(params, count);
+  const ChunkGrid grid = backwardGrid(params, count);
   float* partial = static_cast<float*>(workspace);
   launchPartials(dim3(static_cast<unsigned>(grid.unitTiles), static_cast<unsigned>(grid.chunks)), s,
                  grid, partial);
@@ -447,9 +450,9 @@ Status backwardWithReduction(const kaf::KafParams& params, int64_t count, int64_
 
 template <int kRows>
 Status launchWalkForward(const WalkParams& p, const float* x, int64_t rows, const float* alpha,
-                         float* y, std::atomic<int>* occupancy, cudaStream_t stream) {
-  const BackwardGrid grid =
-      walkGrid(p.units, rows, kForwardWaves * blocksPerWave(walkForwardKernel<kRows>, occupancy),
+                         float* y, std::atomic<int64_t>* wave, cudaStream_t stream) {
+  const ChunkGrid grid =
+      walkGrid(p.units, rows, kForwardWaves * blocksPerWave(walkForwardKernel<kRows>, wave),
                kMinForwardRows);
   walkForwardKernel<kRows>
       <<<dim3(static_cast<unsigned>(grid.unitTiles), static_cast<unsigned>(grid.chunks)),
@@ -462,9 +465,8 @@ Status walkForward(const kaf::KafParams& params, const float* x, int64_t count, 
   const WalkParams p = makeWalkParams(params);
   const int64_t rows = count / params.units;
   const cudaStream_t s = static_cast<cudaStream_t>(stream);
-  return forwardRowsInFlight() == 8
-             ? launchWalkForward<8>(p, x, rows, alpha, y, forward8Occupancy, s)
-             : launchWalkForward<4>(p, x, rows, alpha, y, forward4Occupancy, s);
+  return forwardRowsInFlight() == 8 ? launchWalkForward<8>(p, x, rows, alpha, y, forward8Wave, s)
+                                    : launchWalkForward<4>(p, x, rows, alpha, y, forward4Wave, s);
 }
 
 // Fast-path backward: partial sums per chunk, then their reduction in chunk order (2 launches).
@@ -474,7 +476,7 @@ Status walkBackward(const kaf::KafParams& params, const float* x, const float* d
   const int64_t size = params.units * params.dictSize;
   if (count == 0) return statusOf(cudaMemsetAsync(dalpha, 0, size * sizeof(float), s));
   const int64_t rows = count / params.units;
-  const BackwardGrid grid = walkBackwardGrid(params.units, rows);
+  const ChunkGrid grid = walkChunkGrid(params.units, rows);
   walkBackwardKernel<<<dim3(static_cast<unsigned>(grid.unitTiles),
                             static_cast<unsigned>(grid.chunks)),
                        kWalkThreads, 0, s>>>(makeWalkParams(params), x, dy, rows, grid.rowsPerChunk,
@@ -543,9 +545,9 @@ Status kafForward(const kaf::KafParams& params, const float* x, int64_t count, c
 }
 
 size_t kafBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t count) {
-  const BackwardGrid grid = walkKernelsApply(params) && params.units > 0
-                                ? walkBackwardGrid(params.units, count / params.units)
-                                : backwardGrid(params, count);
+  const ChunkGrid grid = walkKernelsApply(params) && params.units > 0
+                             ? walkChunkGrid(params.units, count / params.units)
+                             : backwardGrid(params, count);
   return static_cast<size_t>(grid.chunks * params.units * params.dictSize) * sizeof(float);
 }
 
@@ -557,7 +559,7 @@ Status kafBackward(const kaf::KafParams& params, const float* x, const float* dy
   return backwardWithReduction(
       params, count, params.dictSize, kMaxDictSize, "the CUDA backward supports dictSize <= 64",
       dalpha, workspace, stream,
-      [&](dim3 grid, cudaStream_t s, const BackwardGrid& g, float* partial) {
+      [&](dim3 grid, cudaStream_t s, const ChunkGrid& g, float* partial) {
         backwardKernel<<<grid, kThreads, 0, s>>>(deviceParams(params), x, dy, count / params.units,
                                                  g.rowsPerChunk, alpha, dx, partial);
       });
@@ -575,7 +577,7 @@ Status kaf2dForward(const kaf::KafParams& params, const float* x, int64_t rows, 
 }
 
 size_t kaf2dBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t rows) {
-  const BackwardGrid grid = backwardGrid(params, rows * params.units);
+  const ChunkGrid grid = backwardGrid(params, rows * params.units);
   return static_cast<size_t>(grid.chunks * params.units * params.dictSize * params.dictSize) *
          sizeof(float);
 }
@@ -585,7 +587,7 @@ Status kaf2dBackward(const kaf::KafParams& params, const float* x, const float* 
   return backwardWithReduction(
       params, rows * params.units, params.dictSize * params.dictSize, kMaxDictSize2d,
       "the 2-D CUDA kernels support dictSize <= 16", dalpha, workspace, stream,
-      [&](dim3 grid, cudaStream_t s, const BackwardGrid& g, float* partial) {
+      [&](dim3 grid, cudaStream_t s, const ChunkGrid& g, float* partial) {
         backward2dKernel<<<grid, kThreads, 0, s>>>(deviceParams(params), x, dy, rows,
                                                    g.rowsPerChunk, alpha, dx, partial);
       });
