@@ -91,8 +91,7 @@ KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel,
   using F = typename V::F;
   const int64_t segment = kernel.segmentLength;
   for (int64_t first = 0; first < dictSize; first += segment) {
-    const int64_t last = std::min(first + segment, dictSize) - 1;
-    const int64_t anchor = first + (last - first) / 2;
+    const auto [last, anchor] = GaussianWalkKernel::segmentAt(first, segment, dictSize);
     const F t = xs - dict[anchor];
     const F g = V::expNonPositive(t * t * kernel.negGamma);
     const F upRatio = V::expClamped(t * kernel.twoGammaDelta - kernel.gammaDelta2);
@@ -149,8 +148,7 @@ KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel& kernel, const floa
     const F xs = V::prepareGaussian(V::load(x + h));
     F acc = V::splat(0.f);
     for (int64_t first = 0; first < dictSize; first += segment) {
-      const int64_t last = std::min(first + segment, dictSize) - 1;
-      const int64_t anchor = first + (last - first) / 2;
+      const auto [last, anchor] = GaussianWalkKernel::segmentAt(first, segment, dictSize);
       const F t = xs - dict[anchor];
       const F g = V::expNonPositive(t * t * kernel.negGamma);
       const F low = t < -kernel.tLimit ? V::splat(-kernel.tLimit) : t;  // NaN: g is NaN anyway

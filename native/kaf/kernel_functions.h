@@ -155,6 +155,16 @@ struct GaussianWalkKernel : GaussianKernel {
     return gamma * delta * delta <= kMaxGammaDelta2;
   }
 
+  // The segment that starts at dictionary point `first`: its last point and its anchor (middle).
+  struct Segment {
+    int64_t last;
+    int64_t anchor;
+  };
+  static Segment segmentAt(int64_t first, int64_t segmentLength, int64_t dictSize) {
+    const int64_t last = std::min(first + segmentLength, dictSize) - 1;
+    return {last, first + (last - first) / 2};
+  }
+
   GaussianWalkKernel(double gamma, double delta, int64_t dictSize)
       : GaussianKernel(gamma),
         twoGammaDelta(static_cast<float>(2 * gamma * delta)),
@@ -200,9 +210,9 @@ struct GaussianHornerLanes : GaussianWalkLanes<W> {
   // c_l of dictionary point i (its distance l to the anchor of its segment).
   static double hornerScale(double gammaDelta2, int64_t segmentLength, int64_t dictSize,
                             int64_t i) {
-    const int64_t first = i / segmentLength * segmentLength;
-    const int64_t last = std::min(first + segmentLength, dictSize) - 1;
-    const int64_t anchor = first + (last - first) / 2;
+    const int64_t anchor =
+        GaussianWalkKernel::segmentAt(i / segmentLength * segmentLength, segmentLength, dictSize)
+            .anchor;
     const double l = static_cast<double>(i > anchor ? i - anchor : anchor - i);
     return std::exp(-gammaDelta2 * l * (l - 1));
   }
