@@ -15,17 +15,23 @@ const floats = (b64: string): Float32Array => {
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 };
 
-function run(width: string, shape: [number, number, number]) {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'walk-width.cjs'), JSON.stringify(shape)], {
+function run(width: string, shape: [number, number, number], seed: number) {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'walk-width.cjs'), JSON.stringify([...shape, seed])], {
     env: { ...process.env, KAF_WALK_WIDTH: width, TFJS_KAF_ADDON: addonPath() },
   });
   const r = JSON.parse(out.toString());
-  return { ...r, x: floats(r.x), dy: floats(r.dy), alpha: floats(r.alpha), y: floats(r.y), dx: floats(r.dx), dalpha: floats(r.dalpha) };
+  return {
+    ...r,
+    x: floats(r.x), dy: floats(r.dy), alpha: floats(r.alpha), y: floats(r.y), dx: floats(r.dx), dalpha: floats(r.dalpha),
+    xSpecial: floats(r.xSpecial), ySpecial: floats(r.ySpecial),
+  };
 }
 
 describe('gaussian paths selected by KAF_WALK_WIDTH', () => {
+  const seed = freshSeed();
+
   it('selects different code: the walk and the direct path round differently', () => {
-    const bits = (w: string) => Buffer.from(run(w, [16, 64, 20]).y.buffer).toString('base64');
+    const bits = (w: string) => Buffer.from(run(w, [16, 64, 20], seed).y.buffer).toString('base64');
     expect(bits('16')).not.toBe(bits('0'));
   });
 
@@ -34,13 +40,35 @@ describe('gaussian paths selected by KAF_WALK_WIDTH', () => {
       [40, 128, 20], // grouped coefficients, column split
       [300, 5, 25], // row split, two segments
       [64, 70, 64], // four segments
+      // The forward's block groupings: two threads split [203 x 64] mid-row, so each range has a
+      // partial row (consecutive blocks), rows of 4 sharing coefficients and leftover rows.
+      [203, 64, 20],
+      [7, 64, 45], // one range: a group of 4 rows and 3 leftover rows, three segments
+      [150, 40, 20], // wrapped coefficients: 4 consecutive blocks at a time, then single blocks
     ] as [number, number, number][]) {
       it(`width ${width}, [rows, units, D] = [${shape}]: forward and gradients match float64`, () => {
-        const r = run(width, shape);
+        const r = run(width, shape, seed);
+        const context = `seed ${seed}`;
         const expected = backward64(r.x, r.alpha, r.dy, r.params);
-        expect(relativeError(r.y, forward64(r.x, r.alpha, r.params))).toBeLessThan(1e-5);
-        expect(relativeError(r.dx, expected.dx)).toBeLessThan(1e-5);
-        expect(relativeError(r.dalpha, expected.dalpha)).toBeLessThan(1e-5);
+        expect(relativeError(r.y, forward64(r.x, r.alpha, r.params)), context).toBeLessThan(1e-5);
+        expect(relativeError(r.dx, expected.dx), context).toBeLessThan(1e-5);
+        expect(relativeError(r.dalpha, expected.dalpha), context).toBeLessThan(1e-5);
+      });
+
+      it(`width ${width}, [rows, units, D] = [${shape}]: NaN, infinities and underflowing x in the forward`, () => {
+        const r = run(width, shape, seed);
+        const context = `seed ${seed}`;
+        const y: Float32Array = r.ySpecial;
+        const x: Float32Array = r.xSpecial;
+        const nanX = Array.from(x.keys()).filter((i) => Number.isNaN(x[i]));
+        expect(nanX.length, context).toBeGreaterThan(0);
+        expect(Array.from(y.keys()).filter((i) => Number.isNaN(y[i])), context).toEqual(nanX);
+        for (let i = 0; i < x.length; i++) {
+          if (Math.abs(x[i]) === Infinity) expect(y[i], `${context}, x[${i}] = ${x[i]}`).toBe(0);
+        }
+        const finite = Array.from(x.keys()).filter((i) => !Number.isNaN(x[i]));
+        const expected = forward64(x, r.alpha, r.params);
+        expect(relativeError(finite.map((i) => y[i]), finite.map((i) => expected[i])), context).toBeLessThan(1e-5);
       });
     }
   }

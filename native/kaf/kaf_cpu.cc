@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "horner_forward.h"
 #include "kernel_functions.h"
 #include "lanes.h"
 #include "parallel_passes.h"
@@ -132,42 +133,6 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* _
   }
 }
 
-// The forward by Horner's rule (GaussianHornerLanes): coef holds alpha scaled by c_l. Per segment
-// two exponentials, a division and one multiply-add per gaussian.
-template <class HornerKernel>
-KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel& kernel, const float* __restrict x,
-                                          const float* __restrict coef, int64_t stride,
-                                          const float* __restrict dict, int64_t dictSize,
-                                          float* __restrict y) {
-  constexpr int W = HornerKernel::kWidth;
-  using V = lanes::Lanes<W>;
-  using F = typename V::F;
-  const int64_t segment = kernel.segmentLength;
-  const float q = kernel.stepFactor[1];
-  for (int h = 0; h < kLanes; h += W) {
-    const F xs = V::prepareGaussian(V::load(x + h));
-    F acc = V::splat(0.f);
-    for (int64_t first = 0; first < dictSize; first += segment) {
-      const auto [last, anchor] = GaussianWalkKernel::segmentAt(first, segment, dictSize);
-      const F t = xs - dict[anchor];
-      const F g = V::expNonPositive(t * t * kernel.negGamma);
-      const F low = t < -kernel.tLimit ? V::splat(-kernel.tLimit) : t;  // NaN: g is NaN anyway
-      const F tc = low > kernel.tLimit ? V::splat(kernel.tLimit) : low;
-      const F up = V::expClamped(tc * kernel.twoGammaDelta - kernel.gammaDelta2);
-      const F down = q / up;
-      F hornerUp = V::splat(0.f), hornerDown = V::splat(0.f);
-      for (int64_t i = last; i > anchor; --i) {
-        hornerUp = hornerUp * up + V::load(coef + i * stride + h);
-      }
-      for (int64_t i = first; i < anchor; ++i) {
-        hornerDown = hornerDown * down + V::load(coef + i * stride + h);
-      }
-      acc += g * (V::load(coef + anchor * stride + h) + up * hornerUp + down * hornerDown);
-    }
-    V::store(y + h, acc);
-  }
-}
-
 // dx = dy * sum_i alpha_i * (-2 gamma t_i g_i); dalpha contributions dy * g_i added to partial
 // (double: converted lane by lane; float: one vector add).
 template <class WalkKernel, class Acc>
@@ -217,12 +182,21 @@ KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* 
                 partial, partialStride);
 }
 // Never selected: without vector extensions the walk width is 0, so hornerForward() returns null.
-template <class HornerKernel>
-KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel&, const float*, const float*, int64_t,
-                                          const float*, int64_t, float*) {
+template <class HornerKernel, int K, bool kSharedCoef>
+KAF_ALWAYS_INLINE void forwardBlocksHorner(const HornerKernel&, const float* const*,
+                                           const float* const*, int64_t, const float*, int64_t,
+                                           float* const*) {
   assert(false && "the Horner forward needs vector extensions");
 }
 #endif
+
+// One block by Horner's rule (horner_forward.h).
+template <class HornerKernel>
+KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel& kernel, const float* x,
+                                          const float* coef, int64_t stride, const float* dict,
+                                          int64_t dictSize, float* y) {
+  forwardBlocksHorner<HornerKernel, 1, false>(kernel, &x, &coef, stride, dict, dictSize, &y);
+}
 
 template <class Kernel>
 Kernel makeKernel(const KafParams& p) {
@@ -318,6 +292,68 @@ KAF_ALWAYS_INLINE void backwardCols(const void* opaque, int64_t rows, int64_t fi
   backwardColumns(block, pass.coefs, pass.params.units, rows, first, last, partial);
 }
 
+// Blocks per Horner call (horner_forward.h): four chains of each direction in flight (4 beat 2
+// and 8 in bench:kernels on AVX-512 and AVX2: more blocks spill registers).
+constexpr int kHornerBlocks = 4;
+
+// The Horner forward over elements [begin, end) (begin a multiple of kLanes), kHornerBlocks
+// consecutive blocks at a time, each with its own coefficients; the rest block by block.
+template <class HornerKernel>
+KAF_ALWAYS_INLINE void forwardHornerConsecutive(const Pass1d& pass, const HornerKernel& kernel,
+                                                int64_t begin, int64_t end) {
+  constexpr int K = kHornerBlocks;
+  const int64_t units = pass.params.units;
+  int64_t phase = begin % units;
+  int64_t e = begin;
+  for (; e + K * kLanes <= end; e += K * kLanes) {
+    const float* x[K];
+    const float* coef[K];
+    float* y[K];
+    for (int k = 0; k < K; ++k) {
+      x[k] = pass.x + e + k * kLanes;
+      y[k] = pass.out + e + k * kLanes;
+      coef[k] = pass.coefs.at(phase);
+      phase = nextPhase(phase, units);
+    }
+    forwardBlocksHorner<HornerKernel, K, false>(kernel, x, coef, pass.coefs.stride, pass.dict,
+                                                pass.params.dictSize, y);
+  }
+  Block1d<HornerKernel> block(pass);
+  forwardElements(block, pass.coefs, units, e, end);
+}
+
+// The Horner forward over elements [begin, end). With grouped coefficients (units a multiple of
+// kLanes) the whole rows of the range go kHornerBlocks rows at a time, column block by column
+// block, the rows sharing each coefficient load; partial rows and leftover rows go consecutively.
+template <class HornerKernel>
+KAF_ALWAYS_INLINE void forwardRangeHorner(const void* opaque, int64_t begin, int64_t end) {
+  constexpr int K = kHornerBlocks;
+  const Pass1d& pass = *static_cast<const Pass1d*>(opaque);
+  const HornerKernel kernel = makeKernel<HornerKernel>(pass.params);
+  const int64_t units = pass.params.units;
+  const int64_t firstRow = (begin + units - 1) / units, endRow = end / units;
+  if (!pass.coefs.grouped || endRow - firstRow < K) {
+    forwardHornerConsecutive(pass, kernel, begin, end);
+    return;
+  }
+  forwardHornerConsecutive(pass, kernel, begin, firstRow * units);
+  int64_t row = firstRow;
+  for (; row + K <= endRow; row += K) {
+    for (int64_t n = 0; n < units; n += kLanes) {
+      const float* x[K];
+      float* y[K];
+      for (int k = 0; k < K; ++k) {
+        x[k] = pass.x + (row + k) * units + n;
+        y[k] = pass.out + (row + k) * units + n;
+      }
+      const float* coef = pass.coefs.at(n);
+      forwardBlocksHorner<HornerKernel, K, true>(kernel, x, &coef, pass.coefs.stride, pass.dict,
+                                                 pass.params.dictSize, y);
+    }
+  }
+  forwardHornerConsecutive(pass, kernel, row * units, end);
+}
+
 // One plain multiversioned function per kernel and pass: target_clones needs non-templates.
 KAF_MULTIVERSION void forwardGaussian(const void* p, int64_t b, int64_t e) {
   forwardRange<GaussianKernel>(p, b, e);
@@ -352,10 +388,10 @@ KAF_MULTIVERSION void backwardColsGaussianWalk8(const void* p, int64_t r, int64_
   backwardCols<GaussianWalk8>(p, r, f, l, out);
 }
 KAF_MULTIVERSION void forwardGaussianHorner16(const void* p, int64_t b, int64_t e) {
-  forwardRange<GaussianHornerLanes<16>>(p, b, e);
+  forwardRangeHorner<GaussianHornerLanes<16>>(p, b, e);
 }
 KAF_MULTIVERSION void forwardGaussianHorner8(const void* p, int64_t b, int64_t e) {
-  forwardRange<GaussianHornerLanes<8>>(p, b, e);
+  forwardRangeHorner<GaussianHornerLanes<8>>(p, b, e);
 }
 KAF_MULTIVERSION void forwardRelu(const void* p, int64_t b, int64_t e) {
   forwardRange<ReluKernel>(p, b, e);

@@ -189,32 +189,40 @@ struct GaussianWalkLanes : GaussianWalkKernel {
 template <class Kernel>
 constexpr bool kIsWalkKernel = std::is_base_of_v<GaussianWalkKernel, Kernel>;
 
-// The forward of the walk kernel by Horner's rule: with U = g_{m+1} / g_m and V = g_{m-1} / g_m
-// at a segment's anchor m, g_{m+-l} = g_m U^l c_l (resp. V^l) where c_l = q^(l (l - 1) / 2), so
-// with alpha pre-scaled by c_l (hornerScale) a segment's sum is
+// The forward of the walk kernel by Horner's rule: with U = g_{m+1} / g_m =
+// exp(2 gamma delta t - gamma delta^2) and V = 1 / U at a segment's anchor m (t = x - d_m),
+//   g_{m+l} = g_m U^l exp(-s l (l - 1)),  g_{m-l} = g_m V^l exp(-s l (l + 1))  (s = gamma delta^2),
+// so with alpha pre-scaled by those constants (hornerScale) a segment's sum is
 //   g_m (b_m + U (b_{m+1} + U (b_{m+2} + ...)) + V (b_{m-1} + V (...))):
-// one multiply-add per gaussian instead of the walk's three. Horner's partial sums are bounded by
-// sum|alpha| times max_l g_{m+l} / g_m, which is below e^63 once |t| is clamped where g_m
-// underflows (tLimit, gamma t^2 = 87.3; s <= 0.19, l <= 10), hence the limit on sum|alpha| per unit
-// (above it the walk runs). Past tLimit the result is g_m times the sum at the clamp: below the
-// walk's 2e-11 sum|alpha|, as for the walk itself.
+// one multiply-add per gaussian instead of the walk's three, and U, V from one range reduction
+// (exp2Pair). Horner's partial sums are bounded by sum|alpha| times max_l g_{m+l} / g_m, which is
+// below e^63 once |t| is clamped where g_m underflows (tLimit, gamma t^2 = 87.3; s <= 0.19,
+// l <= 10), hence the limit on sum|alpha| per unit (above it the walk runs). Past tLimit g_m is 0
+// and so is the result: below the walk's 2e-11 sum|alpha|, as for the walk itself.
 template <int W>
 struct GaussianHornerLanes : GaussianWalkLanes<W> {
   static constexpr double kMaxAlphaSum = 1e10;
-  float tLimit;  // sqrt(87.3 / gamma)
+  static constexpr double kLog2e = 1.44269504088896340736;
+  float tLimit;             // sqrt(87.3 / gamma)
+  float gaussianExponent2;  // -gamma log2(e): g = 2^(t^2 gaussianExponent2)
+  float ratioSlope2;        // 2 gamma delta log2(e): U = 2^(t ratioSlope2 + ratioOffset2)
+  float ratioOffset2;       // -gamma delta^2 log2(e)
 
   GaussianHornerLanes(double gamma, double delta, int64_t dictSize)
       : GaussianWalkLanes<W>(gamma, delta, dictSize),
-        tLimit(static_cast<float>(std::sqrt(87.3 / gamma))) {}
+        tLimit(static_cast<float>(std::sqrt(87.3 / gamma))),
+        gaussianExponent2(static_cast<float>(-gamma * kLog2e)),
+        ratioSlope2(static_cast<float>(2 * gamma * delta * kLog2e)),
+        ratioOffset2(static_cast<float>(-gamma * delta * delta * kLog2e)) {}
 
-  // c_l of dictionary point i (its distance l to the anchor of its segment).
+  // The constant that scales alpha at dictionary point i (distance l from its segment's anchor).
   static double hornerScale(double gammaDelta2, int64_t segmentLength, int64_t dictSize,
                             int64_t i) {
     const int64_t anchor =
         GaussianWalkKernel::segmentAt(i / segmentLength * segmentLength, segmentLength, dictSize)
             .anchor;
     const double l = static_cast<double>(i > anchor ? i - anchor : anchor - i);
-    return std::exp(-gammaDelta2 * l * (l - 1));
+    return std::exp(-gammaDelta2 * l * (i > anchor ? l - 1 : l + 1));
   }
 };
 
