@@ -8,10 +8,14 @@
 //   npm run bench -- --rows 1024 --units 256 --D 20 --reps 15 --ref-reps 3 --json out.json
 //   npm run bench -- --no-gc                   # no garbage collection between timed runs
 //
-// By default each timed run starts after a garbage collection (steadier numbers). That also lets
-// the allocator hand memory back to the system, so every op's new output is paged in again (on
-// this VM about 2 ms per 16 MB, which ReLU pays as much as KAF); --no-gc times back-to-back runs
-// that reuse warm memory, as a training loop does.
+// By default each timed run starts after a garbage collection (steadier numbers). The collection
+// is also a pause of some milliseconds, and on the 2-core VM of BENCHMARKS.md a pause slows the op
+// that follows: the native kernels' second thread starts 1.5-2 ms late and the two threads then
+// share a core for a while (measured in C++ without JavaScript: the forward kernel takes 2.0 ms
+// back to back and about 4 ms after a 20 ms sleep, its one-thread time), which costs a 2-thread
+// compute-bound op more than ReLU's memory pass. --no-gc times back-to-back runs, as in a
+// training loop (process.resourceUsage() counts no page faults in the timed ops either way on the
+// tensorflow backend: TensorFlow reuses its buffers).
 //
 // Forward is timed without and with reading the result (f+read); forward+backward (tf.grads with
 // a given dy: dx and, for KAF, dalpha) without reading.
