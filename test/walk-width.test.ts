@@ -37,11 +37,12 @@ describe('gaussian paths selected by KAF_WALK_WIDTH', () => {
 
   for (const width of ['16', '8', '0']) {
     for (const shape of [
-      [40, 128, 20], // grouped coefficients, column split
+      [40, 128, 20], // grouped coefficients, column split (backward: 4 rows per call)
       [300, 5, 25], // row split, two segments
-      [64, 70, 64], // four segments
+      [64, 70, 64], // four segments; column split with a short last block per row
       // The forward's block groupings: two threads split [203 x 64] mid-row, so each range has a
-      // partial row (consecutive blocks), rows of 4 sharing coefficients and leftover rows.
+      // partial row (consecutive blocks), rows of 4 sharing coefficients and leftover rows; the
+      // backward's row groups of 16 end with 11 rows (two calls of 4 rows, then 3 single rows).
       [203, 64, 20],
       [7, 64, 45], // one range: a group of 4 rows and 3 leftover rows, three segments
       [150, 40, 20], // wrapped coefficients: 4 consecutive blocks at a time, then single blocks

@@ -25,6 +25,8 @@ struct Pass2d {
 // at row e / M and unit e % M; its two inputs are gathered from the row's two halves.
 class Block2d {
  public:
+  static constexpr int kRowsPerCall = 1;  // backwardColumns (lanes.h): one row per call
+
   explicit Block2d(const Pass2d& pass)
       : pass_(pass),
         kernel_(pass.params.gamma),

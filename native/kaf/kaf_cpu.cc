@@ -79,37 +79,48 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
 // multiplications instead of an exponential. The dictionary is cut into segments of at most
 // 2 * kWalkSteps + 1 points; from the middle point of each (the anchor: one exponential for the
 // gaussian, one for the upward ratio, and the downward ratio by a division), one walk goes up and
-// one goes down, advancing together to hide the multiplication latency. Calls
-// visit(chain, i, t_i, g_i) for every point, chain 0 for the anchor and the upward walk, 1 for the
+// one goes down, advancing together to hide the multiplication latency. K blocks walk together
+// (xs[k]: block k's inputs), for the same reason. Calls visit(chain, i, t, g) for every point,
+// with t[k] = t_i and g[k] = g_i of block k, chain 0 for the anchor and the upward walk, 1 for the
 // downward one (callers keep one accumulator per chain). Explicit 16-lane vectors (GCC/Clang
 // vector extensions) keep the walks in registers.
 #if defined(__GNUC__) || defined(__clang__)
-template <int W, class Visit>
+template <int W, int K, class Visit>
 KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel,
-                                     typename lanes::Lanes<W>::F xs, const float* __restrict dict,
-                                     int64_t dictSize, Visit&& visit) {
+                                     const typename lanes::Lanes<W>::F* xs,
+                                     const float* __restrict dict, int64_t dictSize,
+                                     Visit&& visit) {
   using V = lanes::Lanes<W>;
   using F = typename V::F;
   const int64_t segment = kernel.segmentLength;
   for (int64_t first = 0; first < dictSize; first += segment) {
     const auto [last, anchor] = GaussianWalkKernel::segmentAt(first, segment, dictSize);
-    const F t = xs - dict[anchor];
-    const F g = V::expNonPositive(t * t * kernel.negGamma);
-    const F upRatio = V::expClamped(t * kernel.twoGammaDelta - kernel.gammaDelta2);
-    // g_{i-1} / g_i = q / (g_{i+1} / g_i); clamped like expClamped (q / 0 = inf).
-    const F downQuotient = kernel.stepFactor[1] / upRatio;
-    const F downRatio = downQuotient > 1e30f ? V::splat(1e30f) : downQuotient;
-    visit(0, anchor, t, g);
-    F gUp = g, gDown = g;
+    F t[K], gUp[K], gDown[K], upRatio[K], downRatio[K];
+    for (int k = 0; k < K; ++k) {
+      t[k] = xs[k] - dict[anchor];
+      gUp[k] = gDown[k] = V::expNonPositive(t[k] * t[k] * kernel.negGamma);
+      upRatio[k] = V::expClamped(t[k] * kernel.twoGammaDelta - kernel.gammaDelta2);
+      // g_{i-1} / g_i = q / (g_{i+1} / g_i); clamped like expClamped (q / 0 = inf).
+      const F downQuotient = kernel.stepFactor[1] / upRatio[k];
+      downRatio[k] = downQuotient > 1e30f ? V::splat(1e30f) : downQuotient;
+    }
+    visit(0, anchor, t, gUp);
     const int64_t upSteps = last - anchor, downSteps = anchor - first;
     for (int64_t l = 0; l < upSteps; ++l) {
       const float q = kernel.stepFactor[l];
       const float offset = kernel.stepOffset[l];
-      gUp *= upRatio * q;
-      visit(0, anchor + 1 + l, t - offset, gUp);
+      F tStep[K];
+      for (int k = 0; k < K; ++k) {
+        gUp[k] *= upRatio[k] * q;
+        tStep[k] = t[k] - offset;
+      }
+      visit(0, anchor + 1 + l, tStep, gUp);
       if (l < downSteps) {
-        gDown *= downRatio * q;
-        visit(1, anchor - 1 - l, t + offset, gDown);
+        for (int k = 0; k < K; ++k) {
+          gDown[k] *= downRatio[k] * q;
+          tStep[k] = t[k] + offset;
+        }
+        visit(1, anchor - 1 - l, tStep, gDown);
       }
     }
   }
@@ -126,9 +137,11 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* _
   using F = typename V::F;
   for (int h = 0; h < kLanes; h += W) {
     F acc[2] = {V::splat(0.f), V::splat(0.f)};
-    walkGaussians<W>(
-        kernel, V::prepareGaussian(V::load(x + h)), dict, dictSize,
-        [&](int chain, int64_t i, F, F g) { acc[chain] += V::load(coef + i * stride + h) * g; });
+    const F xs = V::prepareGaussian(V::load(x + h));
+    walkGaussians<W, 1>(kernel, &xs, dict, dictSize,
+                        [&](int chain, int64_t i, const F*, const F* g) {
+                          acc[chain] += V::load(coef + i * stride + h) * g[0];
+                        });
     V::store(y + h, acc[0] + acc[1]);
   }
 }
@@ -148,19 +161,55 @@ KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* 
     const F g = V::load(dy + h);
     F slope[2] = {V::splat(0.f), V::splat(0.f)};
     float contribution[W];
-    walkGaussians<W>(kernel, V::prepareGaussian(V::load(x + h)), dict, dictSize,
-                     [&](int chain, int64_t i, F t, F k) {
-                       slope[chain] += V::load(coef + i * stride + h) * (t * k);
-                       Acc* __restrict pa = partial + i * partialStride + h;
-                       if constexpr (std::is_same_v<Acc, float>) {
-                         V::store(pa, V::load(pa) + g * k);
-                       } else {
-                         V::store(contribution, g * k);
+    const F xs = V::prepareGaussian(V::load(x + h));
+    walkGaussians<W, 1>(kernel, &xs, dict, dictSize,
+                        [&](int chain, int64_t i, const F* t, const F* k) {
+                          slope[chain] += V::load(coef + i * stride + h) * (t[0] * k[0]);
+                          Acc* __restrict pa = partial + i * partialStride + h;
+                          if constexpr (std::is_same_v<Acc, float>) {
+                            V::store(pa, V::load(pa) + g * k[0]);
+                          } else {
+                            V::store(contribution, g * k[0]);
 #pragma omp simd
-                         for (int j = 0; j < W; ++j) pa[j] += static_cast<Acc>(contribution[j]);
-                       }
-                     });
+                            for (int j = 0; j < W; ++j) pa[j] += static_cast<Acc>(contribution[j]);
+                          }
+                        });
     V::store(dx + h, g * ((slope[0] + slope[1]) * kernel.negTwoGamma));
+  }
+}
+
+// The backward of K full blocks at the same units (the same columns of K rows): one walk for all,
+// each coefficient loaded once, and the K dalpha contributions of a point summed in registers
+// before one float add to partial.
+template <class WalkKernel, int K>
+KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float* const* x,
+                                          const float* const* dy, const float* __restrict coef,
+                                          int64_t stride, const float* __restrict dict,
+                                          int64_t dictSize, float* const* dx,
+                                          float* __restrict partial, int64_t partialStride) {
+  constexpr int W = WalkKernel::kWidth;
+  using V = lanes::Lanes<W>;
+  using F = typename V::F;
+  for (int h = 0; h < kLanes; h += W) {
+    F xs[K], g[K], slopeUp[K], slopeDown[K];
+    for (int k = 0; k < K; ++k) {
+      xs[k] = V::prepareGaussian(V::load(x[k] + h));
+      g[k] = V::load(dy[k] + h);
+      slopeUp[k] = slopeDown[k] = V::splat(0.f);
+    }
+    walkGaussians<W, K>(kernel, xs, dict, dictSize,
+                        [&](int chain, int64_t i, const F* t, const F* gaussian) {
+                          const F a = V::load(coef + i * stride + h);
+                          F* slope = chain == 0 ? slopeUp : slopeDown;
+                          F contribution = g[0] * gaussian[0];
+                          for (int k = 1; k < K; ++k) contribution += g[k] * gaussian[k];
+                          for (int k = 0; k < K; ++k) slope[k] += a * (t[k] * gaussian[k]);
+                          float* __restrict pa = partial + i * partialStride + h;
+                          V::store(pa, V::load(pa) + contribution);
+                        });
+    for (int k = 0; k < K; ++k) {
+      V::store(dx[k] + h, g[k] * ((slopeUp[k] + slopeDown[k]) * kernel.negTwoGamma));
+    }
   }
 }
 #else
@@ -180,6 +229,16 @@ KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* 
                                          Acc* __restrict partial, int64_t partialStride) {
   backwardLanes(static_cast<const GaussianKernel&>(kernel), x, dy, coef, stride, dict, dictSize, dx,
                 partial, partialStride);
+}
+template <class WalkKernel, int K>
+KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float* const* x,
+                                          const float* const* dy, const float* coef, int64_t stride,
+                                          const float* dict, int64_t dictSize, float* const* dx,
+                                          float* partial, int64_t partialStride) {
+  for (int k = 0; k < K; ++k) {
+    backwardLanes(static_cast<const GaussianKernel&>(kernel), x[k], dy[k], coef, stride, dict,
+                  dictSize, dx[k], partial, partialStride);
+  }
 }
 // Never selected: without vector extensions the walk width is 0, so hornerForward() returns null.
 template <class HornerKernel, int K, bool kSharedCoef>
@@ -212,6 +271,10 @@ Kernel makeKernel(const KafParams& p) {
 template <class Kernel>
 class Block1d {
  public:
+  // Rows per backwardRows call in the column split (lanes.h): the walks keep four rows' chains in
+  // flight (4 beat 2, 3 and 8 in a one-thread timing at [4096 x 1024], D = 20).
+  static constexpr int kRowsPerCall = kIsWalkKernel<Kernel> ? 4 : 1;
+
   explicit Block1d(const Pass1d& pass) : pass_(pass), kernel_(makeKernel<Kernel>(pass.params)) {}
 
   KAF_ALWAYS_INLINE void forward(int64_t first, int64_t length, const float* coef, int64_t stride) {
@@ -238,6 +301,23 @@ class Block1d {
     loadPadded(pass_.dy + first, length, dy);
     backwardLanesOf(x, dy, coef, stride, dx, partial, partialStride);
     std::copy(dx, dx + length, pass_.out + first);
+  }
+
+  // The full blocks at element `first` of kRowsPerCall consecutive rows (`rowStride` elements
+  // apart), dalpha summed over them into float partial sums.
+  KAF_ALWAYS_INLINE void backwardRows(int64_t first, int64_t rowStride, const float* coef,
+                                      int64_t stride, float* partial, int64_t partialStride) {
+    constexpr int K = kRowsPerCall;
+    const float* x[K];
+    const float* dy[K];
+    float* dx[K];
+    for (int k = 0; k < K; ++k) {
+      x[k] = pass_.x + first + k * rowStride;
+      dy[k] = pass_.dy + first + k * rowStride;
+      dx[k] = pass_.out + first + k * rowStride;
+    }
+    backwardBlocksWalk<Kernel, K>(kernel_, x, dy, coef, stride, pass_.dict, pass_.params.dictSize,
+                                  dx, partial, partialStride);
   }
 
  private:

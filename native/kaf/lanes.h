@@ -128,22 +128,39 @@ constexpr int64_t kColumnRowGroup = 16;
 // partial[perUnit][columnPartialStride(first, last)] at (unit - first). Rows are taken in groups
 // of kColumnRowGroup: within a group the contributions are summed in float (a vector add per
 // dictionary point, where a double sum costs conversions: the backward ran twice as fast without
-// them), and each group's sums are added to the double partial in group order. The order depends
-// on the shapes only, so dalpha stays bit-identical for any thread count; a float sum of 16 terms
-// is off by at most ~16 ulp of their magnitudes.
+// them), and each group's sums are added to the double partial in group order. Blocks whose
+// Block::kRowsPerCall > 1 take the full blocks of that many rows per call (backwardRows, which
+// sums those rows' contributions first). The order depends on the shapes only, so dalpha stays
+// bit-identical for any thread count; a float sum of 16 terms is off by at most ~16 ulp of their
+// magnitudes.
 template <class Block>
 KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& c, int64_t units,
                                        int64_t rows, int64_t first, int64_t last, double* partial) {
+  constexpr int kRows = Block::kRowsPerCall;
   const int64_t partialStride = columnPartialStride(first, last);
   std::vector<float> group(static_cast<size_t>(c.perUnit * partialStride));
+  const auto backwardRow = [&](int64_t row, int64_t n) {
+    block.backward(row * units + n, std::min<int64_t>(kLanes, last - n), c.at(n), c.stride,
+                   group.data() + (n - first), partialStride);
+  };
   for (int64_t groupRow = 0; groupRow < rows; groupRow += kColumnRowGroup) {
     std::fill(group.begin(), group.end(), 0.f);
     const int64_t groupEnd = std::min(rows, groupRow + kColumnRowGroup);
-    for (int64_t row = groupRow; row < groupEnd; ++row) {
-      for (int64_t n = first; n < last; n += kLanes) {
-        block.backward(row * units + n, std::min<int64_t>(kLanes, last - n), c.at(n), c.stride,
-                       group.data() + (n - first), partialStride);
+    int64_t row = groupRow;
+    if constexpr (kRows > 1) {
+      for (; row + kRows <= groupEnd; row += kRows) {
+        for (int64_t n = first; n < last; n += kLanes) {
+          if (last - n < kLanes) {
+            for (int k = 0; k < kRows; ++k) backwardRow(row + k, n);
+          } else {
+            block.backwardRows(row * units + n, units, c.at(n), c.stride,
+                               group.data() + (n - first), partialStride);
+          }
+        }
       }
+    }
+    for (; row < groupEnd; ++row) {
+      for (int64_t n = first; n < last; n += kLanes) backwardRow(row, n);
     }
     for (size_t k = 0; k < group.size(); ++k) partial[k] += group[k];
   }
