@@ -26,10 +26,12 @@ KAF_ALWAYS_INLINE void forwardBlocksHorner(const HornerKernel& kernel, const flo
   using F = typename V::F;
   const int64_t segment = kernel.segmentLength;
   const F lowLimit = V::splat(-kernel.tLimit), highLimit = V::splat(kernel.tLimit);
+  // coef[k]: block k's coefficients (plain loads below, no lambda: a lambda's body is a function of
+  // its own that the multiversioned caller might not inline, and it would then run as baseline
+  // x86-64 code).
+  const float* coef[K];
+  for (int k = 0; k < K; ++k) coef[k] = coefs[kSharedCoef ? 0 : k];
   for (int h = 0; h < kLanes; h += W) {
-    const auto coefAt = [&](int k, int64_t i) {
-      return V::load(coefs[kSharedCoef ? 0 : k] + i * stride + h);
-    };
     F acc[K];
     for (int k = 0; k < K; ++k) acc[k] = V::splat(0.f);
     for (int64_t first = 0; first < dictSize; first += segment) {
@@ -48,17 +50,22 @@ KAF_ALWAYS_INLINE void forwardBlocksHorner(const HornerKernel& kernel, const flo
       const int64_t upSteps = last - anchor, downSteps = anchor - first;
       F sumUp[K], sumDown[K];
       for (int k = 0; k < K; ++k) {
-        sumUp[k] = upSteps > 0 ? coefAt(k, last) : V::splat(0.f);
-        sumDown[k] = downSteps > 0 ? coefAt(k, first) : V::splat(0.f);
+        sumUp[k] = upSteps > 0 ? V::load(coef[k] + last * stride + h) : V::splat(0.f);
+        sumDown[k] = downSteps > 0 ? V::load(coef[k] + first * stride + h) : V::splat(0.f);
       }
       for (int64_t l = 1; l < upSteps; ++l) {
-        for (int k = 0; k < K; ++k) sumUp[k] = sumUp[k] * up[k] + coefAt(k, last - l);
+        for (int k = 0; k < K; ++k) {
+          sumUp[k] = sumUp[k] * up[k] + V::load(coef[k] + (last - l) * stride + h);
+        }
         if (l < downSteps) {
-          for (int k = 0; k < K; ++k) sumDown[k] = sumDown[k] * down[k] + coefAt(k, first + l);
+          for (int k = 0; k < K; ++k) {
+            sumDown[k] = sumDown[k] * down[k] + V::load(coef[k] + (first + l) * stride + h);
+          }
         }
       }
       for (int k = 0; k < K; ++k) {
-        acc[k] += g[k] * (coefAt(k, anchor) + up[k] * sumUp[k] + down[k] * sumDown[k]);
+        acc[k] += g[k] * (V::load(coef[k] + anchor * stride + h) + up[k] * sumUp[k] +
+                          down[k] * sumDown[k]);
       }
     }
     for (int k = 0; k < K; ++k) V::store(y[k] + h, acc[k]);
