@@ -21,6 +21,7 @@ describe('native backward is deterministic', () => {
     [1, 40_001, 7],
     [700, 300, 24],
     [128, 200, 20], // grouped coefficient layout
+    [48, 3_001, 20], // split by rows, four rows per call, chunks that start mid-row
   ] as [number, number, number][]) {
     it(`gives bit-identical dx and dalpha across runs and thread counts for [units, rows, D] = [${shape}]`, () => {
       const runs = [1, 2, 2, 3, 8].map((threads) => digest(threads, shape));

@@ -46,6 +46,8 @@ describe('gaussian paths selected by KAF_WALK_WIDTH', () => {
       [203, 64, 20],
       [7, 64, 45], // one range: a group of 4 rows and 3 leftover rows, three segments
       [150, 40, 20], // wrapped coefficients: 4 consecutive blocks at a time, then single blocks
+      // Row split with 48 units: 3 chunks that start mid-row; rows of 4 in each 16-row group.
+      [203, 48, 20],
     ] as [number, number, number][]) {
       it(`width ${width}, [rows, units, D] = [${shape}]: forward and gradients match float64`, () => {
         const r = run(width, shape, seed);

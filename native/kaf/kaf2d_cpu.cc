@@ -58,10 +58,9 @@ class Block2d {
     std::copy(acc, acc + length, pass_.y + first);
   }
 
-  // Acc: double for the row split, float for the column split's row groups (lanes.h).
-  template <class Acc>
+  // dalpha contributions added to partial: float sums over row groups (lanes.h).
   KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
-                                  Acc* partial, int64_t partialStride) {
+                                  float* partial, int64_t partialStride) {
     float x1[kLanes], x2[kLanes], g[kLanes] = {};
     gatherInputs(first, length, x1, x2);
     std::copy(pass_.dy + first, pass_.dy + first + length, g);
@@ -84,13 +83,13 @@ class Block2d {
       for (int64_t jj = 0; jj < dictSize_; ++jj) {
         const int64_t q = i * dictSize_ + jj;
         const float* __restrict a = coef + q * stride;
-        Acc* __restrict pa = partial + q * partialStride;
+        float* __restrict pa = partial + q * partialStride;
         const float* __restrict k2j = k2 + jj * kLanes;
         const float* __restrict dk2j = dk2 + jj * kLanes;
         for (int j = 0; j < kLanes; ++j) {
           w[j] += a[j] * k2j[j];
           u[j] += a[j] * dk2j[j];
-          pa[j] += static_cast<Acc>(gk1[j] * k2j[j]);
+          pa[j] += gk1[j] * k2j[j];
         }
       }
       for (int j = 0; j < kLanes; ++j) {

@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "horner_forward.h"
@@ -48,12 +47,12 @@ KAF_ALWAYS_INLINE void forwardLanes(const Kernel& kernel, const float* __restric
   for (int j = 0; j < kLanes; ++j) y[j] = acc[j];
 }
 
-// Acc: double for the row split, float for the column split's row groups (lanes.h).
-template <class Kernel, class Acc>
+// dalpha contributions added to partial: float sums over row groups (lanes.h).
+template <class Kernel>
 KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restrict x,
                                      const float* __restrict dy, const float* __restrict coef,
                                      int64_t stride, const float* __restrict dict, int64_t dictSize,
-                                     float* __restrict dx, Acc* __restrict partial,
+                                     float* __restrict dx, float* __restrict partial,
                                      int64_t partialStride) {
   float xs[kLanes], g[kLanes], acc[kLanes];
   for (int j = 0; j < kLanes; ++j) {
@@ -64,12 +63,12 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
   for (int64_t i = 0; i < dictSize; ++i) {
     const float d = dict[i];
     const float* __restrict a = coef + i * stride;
-    Acc* __restrict pa = partial + i * partialStride;
+    float* __restrict pa = partial + i * partialStride;
     for (int j = 0; j < kLanes; ++j) {
       float k, dk;
       kernel.valueAndSlope(xs[j] - d, &k, &dk);
       acc[j] += a[j] * dk;
-      pa[j] += static_cast<Acc>(g[j] * k);
+      pa[j] += g[j] * k;
     }
   }
   for (int j = 0; j < kLanes; ++j) dx[j] = g[j] * acc[j];
@@ -146,41 +145,10 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* _
   }
 }
 
-// dx = dy * sum_i alpha_i * (-2 gamma t_i g_i); dalpha contributions dy * g_i added to partial
-// (double: converted lane by lane; float: one vector add).
-template <class WalkKernel, class Acc>
-KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
-                                         const float* __restrict dy, const float* __restrict coef,
-                                         int64_t stride, const float* __restrict dict,
-                                         int64_t dictSize, float* __restrict dx,
-                                         Acc* __restrict partial, int64_t partialStride) {
-  constexpr int W = WalkKernel::kWidth;
-  using V = lanes::Lanes<W>;
-  using F = typename V::F;
-  for (int h = 0; h < kLanes; h += W) {
-    const F g = V::load(dy + h);
-    F slope[2] = {V::splat(0.f), V::splat(0.f)};
-    float contribution[W];
-    const F xs = V::prepareGaussian(V::load(x + h));
-    walkGaussians<W, 1>(kernel, &xs, dict, dictSize,
-                        [&](int chain, int64_t i, const F* t, const F* k) {
-                          slope[chain] += V::load(coef + i * stride + h) * (t[0] * k[0]);
-                          Acc* __restrict pa = partial + i * partialStride + h;
-                          if constexpr (std::is_same_v<Acc, float>) {
-                            V::store(pa, V::load(pa) + g * k[0]);
-                          } else {
-                            V::store(contribution, g * k[0]);
-#pragma omp simd
-                            for (int j = 0; j < W; ++j) pa[j] += static_cast<Acc>(contribution[j]);
-                          }
-                        });
-    V::store(dx + h, g * ((slope[0] + slope[1]) * kernel.negTwoGamma));
-  }
-}
-
-// The backward of K full blocks at the same units (the same columns of K rows): one walk for all,
-// each coefficient loaded once, and the K dalpha contributions of a point summed in registers
-// before one float add to partial.
+// dx = dy * sum_i alpha_i * (-2 gamma t_i g_i) and the dalpha contributions dy * g_i, added to
+// partial, for K full blocks at the same units (K = 1: one block; K > 1: the same columns of K
+// rows): one walk for all, each coefficient loaded once, and the K contributions of a point summed
+// in registers before one add to partial.
 template <class WalkKernel, int K>
 KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float* const* x,
                                           const float* const* dy, const float* __restrict coef,
@@ -220,15 +188,6 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* _
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
   forwardLanes(static_cast<const GaussianKernel&>(kernel), x, coef, stride, dict, dictSize, y);
-}
-template <class WalkKernel, class Acc>
-KAF_ALWAYS_INLINE void backwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
-                                         const float* __restrict dy, const float* __restrict coef,
-                                         int64_t stride, const float* __restrict dict,
-                                         int64_t dictSize, float* __restrict dx,
-                                         Acc* __restrict partial, int64_t partialStride) {
-  backwardLanes(static_cast<const GaussianKernel&>(kernel), x, dy, coef, stride, dict, dictSize, dx,
-                partial, partialStride);
 }
 template <class WalkKernel, int K>
 KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float* const* x,
@@ -288,9 +247,8 @@ class Block1d {
     std::copy(y, y + length, pass_.out + first);
   }
 
-  template <class Acc>
   KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
-                                  Acc* partial, int64_t partialStride) {
+                                  float* partial, int64_t partialStride) {
     if (length == kLanes) {
       backwardLanesOf(pass_.x + first, pass_.dy + first, coef, stride, pass_.out + first, partial,
                       partialStride);
@@ -332,14 +290,13 @@ class Block1d {
     }
   }
 
-  template <class Acc>
   KAF_ALWAYS_INLINE void backwardLanesOf(const float* x, const float* dy, const float* coef,
-                                         int64_t stride, float* dx, Acc* partial,
+                                         int64_t stride, float* dx, float* partial,
                                          int64_t partialStride) const {
     const int64_t dictSize = pass_.params.dictSize;
     if constexpr (kIsWalkKernel<Kernel>) {
-      backwardLanesWalk(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial,
-                        partialStride);
+      backwardBlocksWalk<Kernel, 1>(kernel_, &x, &dy, coef, stride, pass_.dict, dictSize, &dx,
+                                    partial, partialStride);
     } else {
       backwardLanes(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial, partialStride);
     }

@@ -6,11 +6,15 @@
 //
 //   void forward(int64_t first, int64_t length, const float* coef, int64_t coefStride);
 //   void backward(int64_t first, int64_t length, const float* coef, int64_t coefStride,
-//                 double* partial, int64_t partialStride);
+//                 float* partial, int64_t partialStride);
+//   static constexpr int kRowsPerCall;  // > 1: also
+//   void backwardRows(int64_t first, int64_t rowStride, const float* coef, int64_t coefStride,
+//                     float* partial, int64_t partialStride);  // full blocks of that many rows
 //
 // `first` is the block's first output element, `length` <= kLanes, `coef` points at the block's
-// unit in the wrapped coefficient layout, and backward adds its dalpha contributions (in double)
-// to partial[q * partialStride + j] for coefficient q of lane j.
+// unit in the wrapped coefficient layout, and backward adds its dalpha contributions to the float
+// group sums partial[q * partialStride + j] for coefficient q of lane j (the backward splits below
+// add those to double sums every kColumnRowGroup rows).
 #pragma once
 
 #include <algorithm>
@@ -107,22 +111,60 @@ KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& 
   }
 }
 
-// Backward over output elements [begin, end); dalpha into partial[perUnit][c.stride] by wrapped
-// position (position k belongs to unit k % units).
+// Rows per group of float sums in both backward splits (see backwardColumns).
+constexpr int64_t kColumnRowGroup = 16;
+
+// Adds a group's float sums to the double partial sums and clears the group.
+KAF_ALWAYS_INLINE void flushGroup(std::vector<float>& group, double* partial) {
+  for (size_t k = 0; k < group.size(); ++k) partial[k] += group[k];
+  std::fill(group.begin(), group.end(), 0.f);
+}
+
+// Blocks of kLanes consecutive elements from `begin`, contributions into
+// group[perUnit][c.stride] by wrapped position.
 template <class Block>
-KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
-                                        int64_t begin, int64_t end, double* partial) {
-  assert(!c.grouped && "the row split needs the wrapped layout (units < kMinUnitsForGrouping)");
+KAF_ALWAYS_INLINE void backwardConsecutive(Block& block, const WrappedCoefficients& c,
+                                           int64_t units, int64_t begin, int64_t end,
+                                           float* group) {
   int64_t phase = begin % units;
   for (int64_t e = begin; e < end; e += kLanes) {
-    block.backward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride, partial + phase,
+    block.backward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride, group + phase,
                    c.stride);
     phase = nextPhase(phase, units);
   }
 }
 
-// Rows per group of the column split's float sums (see backwardColumns).
-constexpr int64_t kColumnRowGroup = 16;
+// Backward over output elements [begin, end) (begin a multiple of kLanes); dalpha into
+// partial[perUnit][c.stride] by wrapped position (position k belongs to unit k % units). As in
+// backwardColumns, contributions are summed in float over groups of kColumnRowGroup rows (at
+// least 256 elements: 16 blocks), then added to the double partial in group order; where units
+// is a multiple of kLanes and Block::kRowsPerCall > 1, the same columns of that many rows go
+// through one backwardRows call. The order depends on the shapes and the range only.
+template <class Block>
+KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
+                                        int64_t begin, int64_t end, double* partial) {
+  assert(!c.grouped && "the row split needs the wrapped layout (units < kMinUnitsForGrouping)");
+  constexpr int kRows = Block::kRowsPerCall;
+  std::vector<float> group(static_cast<size_t>(c.perUnit * c.stride), 0.f);
+  const int64_t groupElements = std::max<int64_t>(kColumnRowGroup * units, 16 * kLanes);
+  for (int64_t groupStart = begin; groupStart < end; groupStart += groupElements) {
+    const int64_t groupEnd = std::min(end, groupStart + groupElements);
+    int64_t e = groupStart;
+    if constexpr (kRows > 1) {
+      if (units % kLanes == 0) {
+        for (; e + kRows * units <= groupEnd; e += kRows * units) {
+          // e is a multiple of kLanes but may sit mid-row; no block crosses a row's end.
+          for (int64_t n = 0; n < units; n += kLanes) {
+            const int64_t phase = (e + n) % units;
+            block.backwardRows(e + n, units, c.at(phase), c.stride, group.data() + phase, c.stride);
+          }
+        }
+      }
+    }
+    backwardConsecutive(block, c, units, e, groupEnd, group.data());
+    flushGroup(group, partial);
+  }
+}
 
 // Backward over units [first, last) of every row; dalpha into
 // partial[perUnit][columnPartialStride(first, last)] at (unit - first). Rows are taken in groups
@@ -138,11 +180,10 @@ KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& 
                                        int64_t rows, int64_t first, int64_t last, double* partial) {
   constexpr int kRows = Block::kRowsPerCall;
   const int64_t partialStride = columnPartialStride(first, last);
-  std::vector<float> group(static_cast<size_t>(c.perUnit * partialStride));
+  std::vector<float> group(static_cast<size_t>(c.perUnit * partialStride), 0.f);
   // Plain loops, no lambda: a lambda's body is a function of its own, which the multiversioned
   // caller may not inline, and then it runs as baseline x86-64 code (3x slower here).
   for (int64_t groupRow = 0; groupRow < rows; groupRow += kColumnRowGroup) {
-    std::fill(group.begin(), group.end(), 0.f);
     const int64_t groupEnd = std::min(rows, groupRow + kColumnRowGroup);
     int64_t row = groupRow;
     if constexpr (kRows > 1) {
@@ -166,7 +207,7 @@ KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& 
                        group.data() + (n - first), partialStride);
       }
     }
-    for (size_t k = 0; k < group.size(); ++k) partial[k] += group[k];
+    flushGroup(group, partial);
   }
 }
 
