@@ -216,6 +216,15 @@ KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel& kernel, const floa
   forwardBlocksHorner<HornerKernel, 1, false>(kernel, &x, &coef, stride, dict, dictSize, &y);
 }
 
+// The K blocks that start `step` elements apart from element `first` of `data`.
+template <int K, class T>
+struct BlockPointers {
+  T* at[K];
+  BlockPointers(T* data, int64_t first, int64_t step) {
+    for (int k = 0; k < K; ++k) at[k] = data + first + k * step;
+  }
+};
+
 template <class Kernel>
 Kernel makeKernel(const KafParams& p) {
   if constexpr (kIsWalkKernel<Kernel>) {
@@ -266,16 +275,11 @@ class Block1d {
   KAF_ALWAYS_INLINE void backwardRows(int64_t first, int64_t rowStride, const float* coef,
                                       int64_t stride, float* partial, int64_t partialStride) {
     constexpr int K = kRowsPerCall;
-    const float* x[K];
-    const float* dy[K];
-    float* dx[K];
-    for (int k = 0; k < K; ++k) {
-      x[k] = pass_.x + first + k * rowStride;
-      dy[k] = pass_.dy + first + k * rowStride;
-      dx[k] = pass_.out + first + k * rowStride;
-    }
-    backwardBlocksWalk<Kernel, K>(kernel_, x, dy, coef, stride, pass_.dict, pass_.params.dictSize,
-                                  dx, partial, partialStride);
+    const BlockPointers<K, const float> x(pass_.x, first, rowStride),
+        dy(pass_.dy, first, rowStride);
+    const BlockPointers<K, float> dx(pass_.out, first, rowStride);
+    backwardBlocksWalk<Kernel, K>(kernel_, x.at, dy.at, coef, stride, pass_.dict,
+                                  pass_.params.dictSize, dx.at, partial, partialStride);
   }
 
  private:
@@ -343,17 +347,15 @@ KAF_ALWAYS_INLINE void forwardHornerConsecutive(const Pass1d& pass, const Horner
   int64_t phase = begin % units;
   int64_t e = begin;
   for (; e + K * kLanes <= end; e += K * kLanes) {
-    const float* x[K];
+    const BlockPointers<K, const float> x(pass.x, e, kLanes);
+    const BlockPointers<K, float> y(pass.out, e, kLanes);
     const float* coef[K];
-    float* y[K];
     for (int k = 0; k < K; ++k) {
-      x[k] = pass.x + e + k * kLanes;
-      y[k] = pass.out + e + k * kLanes;
       coef[k] = pass.coefs.at(phase);
       phase = nextPhase(phase, units);
     }
-    forwardBlocksHorner<HornerKernel, K, false>(kernel, x, coef, pass.coefs.stride, pass.dict,
-                                                pass.params.dictSize, y);
+    forwardBlocksHorner<HornerKernel, K, false>(kernel, x.at, coef, pass.coefs.stride, pass.dict,
+                                                pass.params.dictSize, y.at);
   }
   Block1d<HornerKernel> block(pass);
   forwardElements(block, pass.coefs, units, e, end);
@@ -377,15 +379,11 @@ KAF_ALWAYS_INLINE void forwardRangeHorner(const void* opaque, int64_t begin, int
   int64_t row = firstRow;
   for (; row + K <= endRow; row += K) {
     for (int64_t n = 0; n < units; n += kLanes) {
-      const float* x[K];
-      float* y[K];
-      for (int k = 0; k < K; ++k) {
-        x[k] = pass.x + (row + k) * units + n;
-        y[k] = pass.out + (row + k) * units + n;
-      }
+      const BlockPointers<K, const float> x(pass.x, row * units + n, units);
+      const BlockPointers<K, float> y(pass.out, row * units + n, units);
       const float* coef = pass.coefs.at(n);
-      forwardBlocksHorner<HornerKernel, K, true>(kernel, x, &coef, pass.coefs.stride, pass.dict,
-                                                 pass.params.dictSize, y);
+      forwardBlocksHorner<HornerKernel, K, true>(kernel, x.at, &coef, pass.coefs.stride, pass.dict,
+                                                 pass.params.dictSize, y.at);
     }
   }
   forwardHornerConsecutive(pass, kernel, row * units, end);
