@@ -14,7 +14,7 @@
 // `first` is the block's first output element, `length` <= kLanes, `coef` points at the block's
 // unit in the wrapped coefficient layout, and backward adds its dalpha contributions to the float
 // group sums partial[q * partialStride + j] for coefficient q of lane j (the backward splits below
-// add those to double sums every kColumnRowGroup rows).
+// add those to double sums every kRowGroup rows).
 #pragma once
 
 #include <algorithm>
@@ -112,7 +112,7 @@ KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& 
 }
 
 // Rows per group of float sums in both backward splits (see backwardColumns).
-constexpr int64_t kColumnRowGroup = 16;
+constexpr int64_t kRowGroup = 16;
 
 // Adds a group's float sums to the double partial sums and clears the group.
 KAF_ALWAYS_INLINE void flushGroup(std::vector<float>& group, double* partial) {
@@ -136,7 +136,7 @@ KAF_ALWAYS_INLINE void backwardConsecutive(Block& block, const WrappedCoefficien
 
 // Backward over output elements [begin, end) (begin a multiple of kLanes); dalpha into
 // partial[perUnit][c.stride] by wrapped position (position k belongs to unit k % units). As in
-// backwardColumns, contributions are summed in float over groups of kColumnRowGroup rows (at
+// backwardColumns, contributions are summed in float over groups of kRowGroup rows (at
 // least 256 elements: 16 blocks), then added to the double partial in group order; where units
 // is a multiple of kLanes and Block::kRowsPerCall > 1, the same columns of that many rows go
 // through one backwardRows call. The order depends on the shapes and the range only.
@@ -146,7 +146,7 @@ KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients&
   assert(!c.grouped && "the row split needs the wrapped layout (units < kMinUnitsForGrouping)");
   constexpr int kRows = Block::kRowsPerCall;
   std::vector<float> group(static_cast<size_t>(c.perUnit * c.stride), 0.f);
-  const int64_t groupElements = std::max<int64_t>(kColumnRowGroup * units, 16 * kLanes);
+  const int64_t groupElements = std::max<int64_t>(kRowGroup * units, 16 * kLanes);
   for (int64_t groupStart = begin; groupStart < end; groupStart += groupElements) {
     const int64_t groupEnd = std::min(end, groupStart + groupElements);
     int64_t e = groupStart;
@@ -168,7 +168,7 @@ KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients&
 
 // Backward over units [first, last) of every row; dalpha into
 // partial[perUnit][columnPartialStride(first, last)] at (unit - first). Rows are taken in groups
-// of kColumnRowGroup: within a group the contributions are summed in float (a vector add per
+// of kRowGroup: within a group the contributions are summed in float (a vector add per
 // dictionary point, where a double sum costs conversions: the backward ran twice as fast without
 // them), and each group's sums are added to the double partial in group order. Blocks whose
 // Block::kRowsPerCall > 1 take the full blocks of that many rows per call (backwardRows, which
@@ -183,8 +183,8 @@ KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& 
   std::vector<float> group(static_cast<size_t>(c.perUnit * partialStride), 0.f);
   // Plain loops, no lambda: a lambda's body is a function of its own, which the multiversioned
   // caller may not inline, and then it runs as baseline x86-64 code (3x slower here).
-  for (int64_t groupRow = 0; groupRow < rows; groupRow += kColumnRowGroup) {
-    const int64_t groupEnd = std::min(rows, groupRow + kColumnRowGroup);
+  for (int64_t groupRow = 0; groupRow < rows; groupRow += kRowGroup) {
+    const int64_t groupEnd = std::min(rows, groupRow + kRowGroup);
     int64_t row = groupRow;
     if constexpr (kRows > 1) {
       for (; row + kRows <= groupEnd; row += kRows) {
