@@ -71,6 +71,48 @@ export function backward64(
   return { dx, dalpha };
 }
 
+/**
+ * The magnitudes of the terms that forward64 and backward64 sum: per element sum_i |alpha_i k_i|
+ * (y) and |dy| sum_i |alpha_i dk_i| (dx), per coefficient sum_e |dy_e k_i(x_e)| (dalpha). A float32
+ * sum is accurate relative to these (a few ulp per term), not to the sum itself, which random
+ * signs can cancel to nearly 0.
+ */
+export function termMagnitudes64(
+  x: ArrayLike<number>,
+  alpha: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  p: Params64,
+): { y: Float64Array; dx: Float64Array; dalpha: Float64Array } {
+  const d = grid64(p.boundary, p.dictSize);
+  const y = new Float64Array(x.length);
+  const dx = new Float64Array(x.length);
+  const dalpha = new Float64Array(p.units * p.dictSize);
+  for (let e = 0; e < x.length; e++) {
+    const n = e % p.units;
+    for (let i = 0; i < p.dictSize; i++) {
+      const [k, dk] = kernel64(p.kernel, p.gamma, x[e] - d[i]);
+      const a = Math.abs(alpha[n * p.dictSize + i]);
+      y[e] += a * Math.abs(k);
+      dx[e] += Math.abs(dy[e]) * a * Math.abs(dk);
+      dalpha[n * p.dictSize + i] += Math.abs(dy[e] * k);
+    }
+  }
+  return { y, dx, dalpha };
+}
+
+/** ||a - b|| / ||magnitude||: the error relative to the magnitudes of the summed terms. */
+export function errorRelativeToTerms(actual: ArrayLike<number>, expected: ArrayLike<number>, magnitude: ArrayLike<number>): number {
+  if (actual.length !== expected.length || expected.length !== magnitude.length) throw new Error('length mismatch');
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < expected.length; i++) {
+    num += (actual[i] - expected[i]) ** 2;
+    den += magnitude[i] ** 2;
+  }
+  if (den === 0) return Math.sqrt(num);
+  return Math.sqrt(num / den);
+}
+
 /** ||a - b|| / ||b|| over the finite entries of b; 0 when both are zero. */
 export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
