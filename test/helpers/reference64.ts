@@ -102,7 +102,9 @@ export function termMagnitudes64(
 
 /** ||a - b|| / ||magnitude||: the error relative to the magnitudes of the summed terms. */
 export function errorRelativeToTerms(actual: ArrayLike<number>, expected: ArrayLike<number>, magnitude: ArrayLike<number>): number {
-  if (actual.length !== expected.length || expected.length !== magnitude.length) throw new Error('length mismatch');
+  if (actual.length !== expected.length || expected.length !== magnitude.length) {
+    throw new Error(`length ${actual.length} vs ${expected.length} vs ${magnitude.length}`);
+  }
   let num = 0;
   let den = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -113,17 +115,9 @@ export function errorRelativeToTerms(actual: ArrayLike<number>, expected: ArrayL
   return Math.sqrt(num / den);
 }
 
-/** ||a - b|| / ||b|| over the finite entries of b; 0 when both are zero. */
+/** ||a - b|| / ||b||; ||a - b|| when b is all zeros. */
 export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < expected.length; i++) {
-    num += (actual[i] - expected[i]) ** 2;
-    den += expected[i] ** 2;
-  }
-  if (den === 0) return Math.sqrt(num);
-  return Math.sqrt(num / den);
+  return errorRelativeToTerms(actual, expected, expected);
 }
 
 /** 2-D KAF in float64: x rows of 2M, alpha [M, D, D], gaussian kernel. */
