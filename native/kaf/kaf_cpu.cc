@@ -389,71 +389,41 @@ KAF_ALWAYS_INLINE void forwardRangeHorner(const void* opaque, int64_t begin, int
   forwardHornerConsecutive(pass, kernel, row * units, end);
 }
 
-// One plain multiversioned function per kernel and pass: target_clones needs non-templates.
-KAF_MULTIVERSION void forwardGaussian(const void* p, int64_t b, int64_t e) {
-  forwardRange<GaussianKernel>(p, b, e);
-}
-KAF_MULTIVERSION void backwardRowsGaussian(const void* p, int64_t b, int64_t e, double* out) {
-  backwardRows<GaussianKernel>(p, b, e, out);
-}
-KAF_MULTIVERSION void backwardColsGaussian(const void* p, int64_t r, int64_t f, int64_t l,
-                                           double* out) {
-  backwardCols<GaussianKernel>(p, r, f, l, out);
-}
-using GaussianWalk16 = GaussianWalkLanes<16>;
-using GaussianWalk8 = GaussianWalkLanes<8>;
-KAF_MULTIVERSION void forwardGaussianWalk16(const void* p, int64_t b, int64_t e) {
-  forwardRange<GaussianWalk16>(p, b, e);
-}
-KAF_MULTIVERSION void backwardRowsGaussianWalk16(const void* p, int64_t b, int64_t e, double* out) {
-  backwardRows<GaussianWalk16>(p, b, e, out);
-}
-KAF_MULTIVERSION void backwardColsGaussianWalk16(const void* p, int64_t r, int64_t f, int64_t l,
-                                                 double* out) {
-  backwardCols<GaussianWalk16>(p, r, f, l, out);
-}
-KAF_MULTIVERSION void forwardGaussianWalk8(const void* p, int64_t b, int64_t e) {
-  forwardRange<GaussianWalk8>(p, b, e);
-}
-KAF_MULTIVERSION void backwardRowsGaussianWalk8(const void* p, int64_t b, int64_t e, double* out) {
-  backwardRows<GaussianWalk8>(p, b, e, out);
-}
-KAF_MULTIVERSION void backwardColsGaussianWalk8(const void* p, int64_t r, int64_t f, int64_t l,
-                                                double* out) {
-  backwardCols<GaussianWalk8>(p, r, f, l, out);
-}
+struct PassFunctions {
+  ForwardRangeFn forward;
+  BackwardRowsFn backwardRows;
+  BackwardColumnsFn backwardColumns;
+};
+
+// One plain multiversioned function per kernel and pass (target_clones needs non-templates), and
+// kName##Passes holding the three. A macro, so that each kernel's trio is written once.
+#define KAF_DEFINE_PASSES(Name, Kernel)                                                        \
+  KAF_MULTIVERSION void forward##Name(const void* p, int64_t b, int64_t e) {                   \
+    forwardRange<Kernel>(p, b, e);                                                             \
+  }                                                                                            \
+  KAF_MULTIVERSION void backwardRows##Name(const void* p, int64_t b, int64_t e, double* out) { \
+    backwardRows<Kernel>(p, b, e, out);                                                        \
+  }                                                                                            \
+  KAF_MULTIVERSION void backwardCols##Name(const void* p, int64_t r, int64_t f, int64_t l,     \
+                                           double* out) {                                      \
+    backwardCols<Kernel>(p, r, f, l, out);                                                     \
+  }                                                                                            \
+  constexpr PassFunctions k##Name##Passes{forward##Name, backwardRows##Name, backwardCols##Name};
+
+KAF_DEFINE_PASSES(Gaussian, GaussianKernel)
+KAF_DEFINE_PASSES(GaussianWalk16, GaussianWalkLanes<16>)
+KAF_DEFINE_PASSES(GaussianWalk8, GaussianWalkLanes<8>)
+KAF_DEFINE_PASSES(Relu, ReluKernel)
+KAF_DEFINE_PASSES(Softplus, SoftplusKernel)
+#undef KAF_DEFINE_PASSES
+
+// The Horner forward has no backward of its own (the walk's serves).
 KAF_MULTIVERSION void forwardGaussianHorner16(const void* p, int64_t b, int64_t e) {
   forwardRangeHorner<GaussianHornerLanes<16>>(p, b, e);
 }
 KAF_MULTIVERSION void forwardGaussianHorner8(const void* p, int64_t b, int64_t e) {
   forwardRangeHorner<GaussianHornerLanes<8>>(p, b, e);
 }
-KAF_MULTIVERSION void forwardRelu(const void* p, int64_t b, int64_t e) {
-  forwardRange<ReluKernel>(p, b, e);
-}
-KAF_MULTIVERSION void backwardRowsRelu(const void* p, int64_t b, int64_t e, double* out) {
-  backwardRows<ReluKernel>(p, b, e, out);
-}
-KAF_MULTIVERSION void backwardColsRelu(const void* p, int64_t r, int64_t f, int64_t l,
-                                       double* out) {
-  backwardCols<ReluKernel>(p, r, f, l, out);
-}
-KAF_MULTIVERSION void forwardSoftplus(const void* p, int64_t b, int64_t e) {
-  forwardRange<SoftplusKernel>(p, b, e);
-}
-KAF_MULTIVERSION void backwardRowsSoftplus(const void* p, int64_t b, int64_t e, double* out) {
-  backwardRows<SoftplusKernel>(p, b, e, out);
-}
-KAF_MULTIVERSION void backwardColsSoftplus(const void* p, int64_t r, int64_t f, int64_t l,
-                                           double* out) {
-  backwardCols<SoftplusKernel>(p, r, f, l, out);
-}
-
-struct PassFunctions {
-  ForwardRangeFn forward;
-  BackwardRowsFn backwardRows;
-  BackwardColumnsFn backwardColumns;
-};
 
 // Lanes per walk vector: 16 with AVX-512, 8 with AVX2 + FMA (one register either way), 0 where
 // the walk does not apply or the CPU has neither (the direct path runs). KAF_WALK_WIDTH=0|8|16
@@ -481,15 +451,13 @@ int gaussianWalkWidth(const KafParams& p) {
 
 PassFunctions functionsFor(const KafParams& p) {
   switch (p.kernel) {
-    case KernelKind::kRelu: return {forwardRelu, backwardRowsRelu, backwardColsRelu};
-    case KernelKind::kSoftplus:
-      return {forwardSoftplus, backwardRowsSoftplus, backwardColsSoftplus};
+    case KernelKind::kRelu: return kReluPasses;
+    case KernelKind::kSoftplus: return kSoftplusPasses;
     default:
       switch (gaussianWalkWidth(p)) {
-        case 16:
-          return {forwardGaussianWalk16, backwardRowsGaussianWalk16, backwardColsGaussianWalk16};
-        case 8: return {forwardGaussianWalk8, backwardRowsGaussianWalk8, backwardColsGaussianWalk8};
-        default: return {forwardGaussian, backwardRowsGaussian, backwardColsGaussian};
+        case 16: return kGaussianWalk16Passes;
+        case 8: return kGaussianWalk8Passes;
+        default: return kGaussianPasses;
       }
   }
 }
