@@ -137,7 +137,7 @@ KAF_ALWAYS_INLINE void backwardConsecutive(Block& block, const WrappedCoefficien
 // Backward over output elements [begin, end) (begin a multiple of kLanes); dalpha into
 // partial[perUnit][c.stride] by wrapped position (position k belongs to unit k % units). As in
 // backwardColumns, contributions are summed in float over groups of kRowGroup rows (at
-// least 256 elements: 16 blocks), then added to the double partial in group order; where units
+// least kRowGroup blocks), then added to the double partial in group order; where units
 // is a multiple of kLanes and Block::kRowsPerCall > 1, the same columns of that many rows go
 // through one backwardRows call. The order depends on the shapes and the range only.
 template <class Block>
@@ -146,7 +146,7 @@ KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients&
   assert(!c.grouped && "the row split needs the wrapped layout (units < kMinUnitsForGrouping)");
   constexpr int kRows = Block::kRowsPerCall;
   std::vector<float> group(static_cast<size_t>(c.perUnit * c.stride), 0.f);
-  const int64_t groupElements = std::max<int64_t>(kRowGroup * units, 16 * kLanes);
+  const int64_t groupElements = kRowGroup * std::max<int64_t>(units, kLanes);
   for (int64_t groupStart = begin; groupStart < end; groupStart += groupElements) {
     const int64_t groupEnd = std::min(end, groupStart + groupElements);
     int64_t e = groupStart;
