@@ -41,6 +41,11 @@ export interface NativeCudaTensor {
   dispose(): void;
 }
 
+/** A native forward into a caller-allocated y: host arrays or device tensors (T). */
+type NativeForward<T> = (x: T, alpha: T, params: NativeParams, y: T) => void;
+/** A native backward into caller-allocated dx and dalpha. */
+type NativeBackward<T> = (x: T, alpha: T, dy: T, params: NativeParams, dx: T, dalpha: T) => void;
+
 /** The functions exported by build/Release/tfjs_kaf.node. */
 export interface NativeAddon {
   /** Registers TfjsKaf / TfjsKafGrad in the process's TensorFlow, once per process. */
@@ -48,45 +53,17 @@ export interface NativeAddon {
   /** How many times each TensorFlow kernel ran. */
   tensorflowOpCounts(): { forward: number; backward: number; forward2d: number; backward2d: number };
   info(): { threads: number; cuda: NativeCudaInfo };
-  kafForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;
-  kafBackward(
-    x: Float32Array,
-    alpha: Float32Array,
-    dy: Float32Array,
-    params: NativeParams,
-    dx: Float32Array,
-    dalpha: Float32Array,
-  ): void;
+  kafForward: NativeForward<Float32Array>;
+  kafBackward: NativeBackward<Float32Array>;
   CudaTensor: new (length: number) => NativeCudaTensor;
   cudaDevices(): unknown[];
-  cudaKafForward(x: NativeCudaTensor, alpha: NativeCudaTensor, params: NativeParams, y: NativeCudaTensor): void;
-  cudaKafBackward(
-    x: NativeCudaTensor,
-    alpha: NativeCudaTensor,
-    dy: NativeCudaTensor,
-    params: NativeParams,
-    dx: NativeCudaTensor,
-    dalpha: NativeCudaTensor,
-  ): void;
-  cudaKaf2dForward(x: NativeCudaTensor, alpha: NativeCudaTensor, params: NativeParams, y: NativeCudaTensor): void;
-  cudaKaf2dBackward(
-    x: NativeCudaTensor,
-    alpha: NativeCudaTensor,
-    dy: NativeCudaTensor,
-    params: NativeParams,
-    dx: NativeCudaTensor,
-    dalpha: NativeCudaTensor,
-  ): void;
+  cudaKafForward: NativeForward<NativeCudaTensor>;
+  cudaKafBackward: NativeBackward<NativeCudaTensor>;
+  cudaKaf2dForward: NativeForward<NativeCudaTensor>;
+  cudaKaf2dBackward: NativeBackward<NativeCudaTensor>;
   /** 2-D KAF: params.units = M, x holds rows of 2M, alpha is [M, D, D], y rows of M. */
-  kaf2dForward(x: Float32Array, alpha: Float32Array, params: NativeParams, y: Float32Array): void;
-  kaf2dBackward(
-    x: Float32Array,
-    alpha: Float32Array,
-    dy: Float32Array,
-    params: NativeParams,
-    dx: Float32Array,
-    dalpha: Float32Array,
-  ): void;
+  kaf2dForward: NativeForward<Float32Array>;
+  kaf2dBackward: NativeBackward<Float32Array>;
 }
 
 export interface NativeLoadResult {
