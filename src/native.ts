@@ -2,6 +2,8 @@
 // import: kaf() then runs the tensor-op composition, and info() says why the addon is absent.
 import * as path from 'node:path';
 
+import type { Limits } from './limits';
+
 /** Parameters as the addon takes them (validated again there). */
 export interface NativeParams {
   units: number;
@@ -52,7 +54,7 @@ export interface NativeAddon {
   registerTensorflowOps(): TensorflowRegistration;
   /** How many times each TensorFlow kernel ran. */
   tensorflowOpCounts(): { forward: number; backward: number; forward2d: number; backward2d: number };
-  info(): { threads: number; cuda: NativeCudaInfo };
+  info(): { threads: number; cuda: NativeCudaInfo; limits: Limits; warnings: string[] };
   kafForward: NativeForward<Float32Array>;
   kafBackward: NativeBackward<Float32Array>;
   CudaTensor: new (length: number) => NativeCudaTensor;
@@ -79,12 +81,22 @@ export function addonPath(): string {
 
 let loaded: NativeLoadResult | undefined;
 
+/** Invalid KAF_* environment settings, ignored by the addon: one process warning each. */
+function warnAboutEnvironment(addon: NativeAddon): void {
+  const key = Symbol.for('tfjs-kaf.environmentWarned');
+  const registry = globalThis as unknown as Record<symbol, boolean>;
+  if (registry[key]) return;
+  registry[key] = true;
+  for (const message of addon.info().warnings) process.emitWarning(message, { code: 'TFJS_KAF_ENV' });
+}
+
 export function loadNative(): NativeLoadResult {
   if (loaded === undefined) {
     const file = addonPath();
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       loaded = { addon: require(file) as NativeAddon, path: file };
+      warnAboutEnvironment(loaded.addon!);
     } catch (err) {
       loaded = { addon: null, path: file, error: err instanceof Error ? err.message : String(err) };
     }

@@ -1,4 +1,5 @@
 // Options -> validated parameters, shared by every implementation (one place for the errors).
+import { LIMITS } from './limits';
 import type { KernelName } from './native';
 
 export type { KernelName } from './native';
@@ -62,11 +63,28 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
-function requirePositiveFinite(op: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new Error(`${op}: options.${name} must be a finite number > 0, received ${describe(value)}`);
+/** The domains of LIMITS, written as the native bindings write them. */
+const DOMAINS = {
+  boundary: { min: LIMITS.minBoundary, max: LIMITS.maxBoundary, text: '[2^-20, 2^20]' },
+  gamma: { min: LIMITS.minGamma, max: LIMITS.maxGamma, text: '[2^-40, 2^40]' },
+} as const;
+
+function requireInDomain(op: string, name: keyof typeof DOMAINS, value: unknown, origin = ''): number {
+  const domain = DOMAINS[name];
+  if (typeof value !== 'number' || !(value >= domain.min && value <= domain.max)) {
+    throw new RangeError(
+      `${op}: options.${name}${origin} must be a number in ${domain.text}, received ${describe(value)}`,
+    );
   }
   return value;
+}
+
+/** D within [LIMITS.minDictSize, max]: the same rule as the native kernels. */
+export function checkDictSize(op: string, dictSize: number, twoD: boolean, where = 'alpha.shape[1] (the dictionary size D)'): void {
+  const max = twoD ? LIMITS.maxDictSize2d : LIMITS.maxDictSize;
+  if (!Number.isInteger(dictSize) || dictSize < LIMITS.minDictSize || dictSize > max) {
+    throw new RangeError(`${op}: ${where} must be an integer in [${LIMITS.minDictSize}, ${max}]${twoD ? ' for the 2-D KAF' : ''}, received ${dictSize}`);
+  }
 }
 
 /** What differs between the 1-D and the 2-D KAF's options. */
@@ -95,11 +113,11 @@ export function resolveAttrs(
       throw new Error(`${op}: unknown option '${key}' (expected ${known.join(', ')})`);
     }
   }
-  const boundary = requirePositiveFinite(op, 'boundary', opts.boundary ?? DEFAULT_BOUNDARY);
+  const boundary = requireInDomain(op, 'boundary', opts.boundary ?? DEFAULT_BOUNDARY);
   const gamma =
     opts.gamma === undefined
-      ? variant.defaultGamma(boundary, dictSize)
-      : requirePositiveFinite(op, 'gamma', opts.gamma);
+      ? requireInDomain(op, 'gamma', variant.defaultGamma(boundary, dictSize), ' (its default for this boundary and D)')
+      : requireInDomain(op, 'gamma', opts.gamma);
   const kernel = opts.kernel ?? 'gaussian';
   if (!variant.kernels.includes(kernel)) {
     throw new Error(`${op}: options.kernel must be one of ${variant.kernels.join(', ')}, received ${describe(kernel)}`);

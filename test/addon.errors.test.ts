@@ -16,7 +16,8 @@ describe('addon kafForward validates its arguments', () => {
   const good = { x: f32(6), alpha: f32(12), y: f32(6) };
   const cases: [string, () => void, RegExp][] = [
     ['x not a Float32Array', () => addon.kafForward(new Float64Array(6) as never, good.alpha, params(), good.y), /kafForward: argument 'x' must be a Float32Array, received Float64Array/],
-    ['x missing', () => (addon.kafForward as (...a: unknown[]) => void)(), /argument 'x' must be a Float32Array, received undefined/],
+    ['no arguments: params are read first', () => (addon.kafForward as (...a: unknown[]) => void)(), /kafForward: argument 'params' must be an object, received undefined/],
+    ['x missing', () => (addon.kafForward as (...a: unknown[]) => void)(undefined, good.alpha, params(), good.y), /argument 'x' must be a Float32Array, received undefined/],
     ['alpha an Array', () => addon.kafForward(good.x, [1, 2] as never, params(), good.y), /argument 'alpha' must be a Float32Array, received Array/],
     ['y an Int32Array', () => addon.kafForward(good.x, good.alpha, params(), new Int32Array(6) as never), /argument 'y' must be a Float32Array, received Int32Array/],
     ['params missing', () => addon.kafForward(good.x, good.alpha, undefined as never, good.y), /argument 'params' must be an object, received undefined/],
@@ -28,9 +29,9 @@ describe('addon kafForward validates its arguments', () => {
     ['units fractional', () => addon.kafForward(good.x, good.alpha, params({ units: 1.5 }), good.y), /params.units must be an integer >= 1, received number 1.5/],
     ['units a string', () => addon.kafForward(good.x, good.alpha, params({ units: '3' }), good.y), /params.units must be a number, received string '3'/],
     ['dictSize 1', () => addon.kafForward(good.x, good.alpha, params({ dictSize: 1 }), good.y), /params.dictSize must be an integer >= 2, received number 1/],
-    ['boundary NaN', () => addon.kafForward(good.x, good.alpha, params({ boundary: NaN }), good.y), /params.boundary must be a finite number > 0/],
-    ['boundary negative', () => addon.kafForward(good.x, good.alpha, params({ boundary: -3 }), good.y), /params.boundary must be a finite number > 0/],
-    ['gamma Infinity', () => addon.kafForward(good.x, good.alpha, params({ gamma: Infinity }), good.y), /params.gamma must be a finite number > 0/],
+    ['boundary NaN', () => addon.kafForward(good.x, good.alpha, params({ boundary: NaN }), good.y), /params.boundary must be a number in \[2\^-20, 2\^20\], received NaN/],
+    ['boundary negative', () => addon.kafForward(good.x, good.alpha, params({ boundary: -3 }), good.y), /params.boundary must be a number in \[2\^-20, 2\^20\], received -3/],
+    ['gamma Infinity', () => addon.kafForward(good.x, good.alpha, params({ gamma: Infinity }), good.y), /params.gamma must be a number in \[2\^-40, 2\^40\], received Infinity/],
     ['gamma missing', () => addon.kafForward(good.x, good.alpha, params({ gamma: undefined }), good.y), /params.gamma must be a number, received undefined/],
     ['kernel unknown', () => addon.kafForward(good.x, good.alpha, params({ kernel: 'tanh' }), good.y), /params.kernel must be 'gaussian', 'relu' or 'softplus', received string 'tanh'/],
     ['kernel a number', () => addon.kafForward(good.x, good.alpha, params({ kernel: 0 }), good.y), /params.kernel must be a string, received number 0/],

@@ -134,9 +134,9 @@ describe.each(BACKENDS)(`kaf2d on %s (seed ${seed})`, (backend) => {
       [() => kafLib.kaf2d(tf.scalar(1), tf.ones([1, 3, 3])), /x must have rank >= 1/],
       [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 3])), /alpha must have rank 3 \(shape \[M, D, D\]\), received shape \[3, 3\]/],
       [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([2, 3, 3])), /alpha.shape\[0\] must equal x.shape\[-1\] \/ 2 = 3, received alpha shape \[2, 3, 3\]/],
-      [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 3, 4])), /alpha must be \[M, D, D\] with D >= 2, received alpha shape \[3, 3, 4\]/],
-      [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 1, 1])), /D >= 2/],
-      [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 3, 3]), { gamma: -2 }), /options.gamma must be a finite number > 0, received -2/],
+      [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 3, 4])), /alpha must be \[M, D, D\], received alpha shape \[3, 3, 4\]/],
+      [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 1, 1])), /the dictionary size D\) must be an integer in \[2, 64\] for the 2-D KAF, received 1/],
+      [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 3, 3]), { gamma: -2 }), /options.gamma must be a number in \[2\^-40, 2\^40\], received -2/],
       [() => kafLib.kaf2d(tf.ones([2, 6]), tf.ones([3, 3, 3]), { kernel: 'relu' } as object), /unknown option 'kernel' \(expected boundary, gamma\)/],
       [() => kafLib.kaf2d(tf.ones([2, 6], 'bool'), tf.ones([3, 3, 3])), /argument 'x' must be a float32 \(or int32\) tensor, received a bool tensor/],
     ];

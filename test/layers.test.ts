@@ -66,7 +66,7 @@ describe('ridgeInit', () => {
 
   it('rejects bad arguments', () => {
     expect(() => kafLib.ridgeInit('gelu' as 'relu')).toThrow(/f must be a function or one of relu, elu, tanh, sigmoid, swish, identity, received "gelu"/);
-    expect(() => kafLib.ridgeInit('relu', { D: 1 })).toThrow(/options.D must be an integer >= 2, received 1/);
+    expect(() => kafLib.ridgeInit('relu', { D: 1 })).toThrow(/options.D must be an integer in \[2, 1024\], received 1/);
     expect(() => kafLib.ridgeInit('relu', { eps: -1 })).toThrow(/options.eps must be a finite number >= 0/);
     expect(() => kafLib.ridgeInit(() => NaN)).toThrow(/is not a finite number/);
   });
@@ -170,8 +170,8 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
   });
 
   it('reject bad configs with clear errors', () => {
-    expect(() => kafLib.layers.kaf({ D: 1 })).toThrow(/KAF: D must be an integer >= 2, received 1/);
-    expect(() => kafLib.layers.kaf({ boundary: -1 })).toThrow(/KAF: options.boundary must be a finite number > 0, received -1/);
+    expect(() => kafLib.layers.kaf({ D: 1 })).toThrow(/KAF: D must be an integer in \[2, 1024\], received 1/);
+    expect(() => kafLib.layers.kaf({ boundary: -1 })).toThrow(/KAF: options.boundary must be a number in \[2\^-20, 2\^20\], received -1/);
     expect(() => kafLib.layers.kaf({ kernel: 'tanh' as 'relu' })).toThrow(/KAF: options.kernel must be one of/);
     expect(() => kafLib.layers.kaf({ init: 'gelu' as 'relu' })).toThrow(/KAF: init must be a function or one of random, custom, relu/);
     expect(() => kafLib.layers.kaf({ initScale: 0 })).toThrow(/initScale must be a finite number > 0/);

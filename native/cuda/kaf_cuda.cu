@@ -29,7 +29,7 @@ namespace kafcuda {
 namespace {
 
 constexpr int kThreads = 256;
-constexpr int kMaxDictSize = 64;  // backward keeps D partial sums per thread
+constexpr int kMaxDictSize = static_cast<int>(kaf::kMaxCudaBackwardDictSize);
 constexpr int kWalkSteps = 10;
 constexpr float kGaussianClamp = 1e18f;
 
@@ -244,7 +244,7 @@ __global__ void walkReduceKernel(const float* __restrict__ partial, int64_t chun
 
 // ---- two-dimensional KAF: y = k1^T A k2 per unit (gaussian only) ----
 
-constexpr int kMaxD2 = static_cast<int>(kMaxDictSize2d);
+constexpr int kMaxD2 = static_cast<int>(kaf::kMaxCudaDictSize2d);
 
 // k(x1, d_i), k(x2, d_j) and their slopes for one output element.
 __device__ __forceinline__ void gaussians2d(const DeviceParams& p, float x1, float x2, float* k1,
@@ -585,7 +585,7 @@ size_t kaf2dBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t rows) {
 Status kaf2dBackward(const kaf::KafParams& params, const float* x, const float* dy, int64_t rows,
                      const float* alpha, float* dx, float* dalpha, void* workspace, void* stream) {
   return backwardWithReduction(
-      params, rows * params.units, params.dictSize * params.dictSize, kMaxDictSize2d,
+      params, rows * params.units, params.dictSize * params.dictSize, kaf::kMaxCudaDictSize2d,
       "the 2-D CUDA kernels support dictSize <= 16", dalpha, workspace, stream,
       [&](dim3 grid, cudaStream_t s, const ChunkGrid& g, float* partial) {
         backward2dKernel<<<grid, kThreads, 0, s>>>(deviceParams(params), x, dy, rows,

@@ -55,13 +55,13 @@ Status kafBackward(const kaf::KafParams& params, const float* x, const float* dy
                    const float* alpha, float* dx, float* dalpha, void* workspace, void* stream);
 
 // Two-dimensional KAF (see kaf2d_cpu.h): x rows of 2M, alpha [M, D, D] (params.units = M,
-// dictSize = D <= 16), y rows of M. Forward: one launch; backward: two, deterministic.
+// dictSize = D <= kaf::kMaxCudaDictSize2d), y rows of M. Forward: one launch; backward: two,
+// deterministic.
 Status kaf2dForward(const kaf::KafParams& params, const float* x, int64_t rows, const float* alpha,
                     float* y, void* stream);
 size_t kaf2dBackwardWorkspaceBytes(const kaf::KafParams& params, int64_t rows);
 Status kaf2dBackward(const kaf::KafParams& params, const float* x, const float* dy, int64_t rows,
                      const float* alpha, float* dx, float* dalpha, void* workspace, void* stream);
-constexpr int64_t kMaxDictSize2d = 16;
 
 // Runs `work` (which enqueues on the default stream) `repeats` times, each between two CUDA events,
 // and appends each run's milliseconds to *times. For benchmarks: nothing else measures GPU time.

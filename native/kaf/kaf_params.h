@@ -6,7 +6,11 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
+
+#include "limits.h"
 
 namespace kaf {
 
@@ -43,22 +47,64 @@ inline bool parseKernelKind(const std::string& name, KernelKind* kind) {
   return true;
 }
 
+// a * b, or false when the product of two non-negative numbers would overflow int64.
+inline bool checkedMultiply(int64_t a, int64_t b, int64_t* product) {
+  return !__builtin_mul_overflow(a, b, product);
+}
+
+// Which model the parameters describe: the 1-D KAF (alpha [units, D]) or the 2-D KAF
+// (alpha [units, D, D], gaussian only).
+enum class Model { k1d, k2d };
+
+// A number as JavaScript's String() writes it in most cases (NaN, Infinity, 1e-7), so native and
+// TypeScript errors read the same.
+inline std::string formatNumber(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  // Shortest form that reads back to the same double, as JavaScript prints.
+  for (int digits = 1; digits <= 17; ++digits) {
+    char shorter[40];
+    std::snprintf(shorter, sizeof shorter, "%.*g", digits, value);
+    if (std::strtod(shorter, nullptr) == value) {
+      std::snprintf(text, sizeof text, "%s", shorter);
+      break;
+    }
+  }
+  std::string out(text);
+  const size_t e = out.find('e');
+  if (e != std::string::npos && e + 2 < out.size() && out[e + 2] == '0') out.erase(e + 2, 1);
+  return out;
+}
+
 // Empty when the parameters are usable, otherwise a message naming the bad one.
 // Every binding calls this before any kernel: the kernels themselves trust their input.
-inline std::string describeInvalidParams(const KafParams& p) {
-  if (p.units < 1) return "units must be >= 1, received " + std::to_string(p.units);
-  if (p.dictSize < 2) return "dictSize (D) must be >= 2, received " + std::to_string(p.dictSize);
-  if (!std::isfinite(p.boundary) || p.boundary <= 0) {
-    return "boundary must be a finite number > 0, received " + std::to_string(p.boundary);
+inline std::string describeInvalidParams(const KafParams& p, Model model = Model::k1d) {
+  if (p.units < 1 || p.units > kMaxUnits) {
+    return "units must be an integer in [1, 2^40], received " + std::to_string(p.units);
   }
-  if (!std::isfinite(p.gamma) || p.gamma <= 0) {
-    return "gamma must be a finite number > 0, received " + std::to_string(p.gamma);
+  const int64_t maxDict = model == Model::k2d ? kMaxDictSize2d : kMaxDictSize;
+  if (p.dictSize < kMinDictSize || p.dictSize > maxDict) {
+    return std::string("dictSize (D) must be an integer in [") + std::to_string(kMinDictSize) +
+           ", " + std::to_string(maxDict) + "]" + (model == Model::k2d ? " for the 2-D KAF" : "") +
+           ", received " + std::to_string(p.dictSize);
   }
-  // Keeps N * (D + lanes) and friends far from int64 overflow.
-  if (p.dictSize > (int64_t{1} << 20) || p.units > (int64_t{1} << 40)) {
-    return "units or dictSize too large";
+  if (!(p.boundary >= kMinBoundary && p.boundary <= kMaxBoundary)) {
+    return "boundary must be a number in [2^-20, 2^20], received " + formatNumber(p.boundary);
+  }
+  if (!(p.gamma >= kMinGamma && p.gamma <= kMaxGamma)) {
+    return "gamma must be a number in [2^-40, 2^40], received " + formatNumber(p.gamma);
+  }
+  if (model == Model::k2d && p.kernel != KernelKind::kGaussian) {
+    return "kernel must be 'gaussian' (the only 2-D kernel)";
   }
   return {};
+}
+
+// Coefficients per unit: D (1-D) or D * D (2-D). Parameters must be valid.
+inline int64_t coefficientsPerUnit(const KafParams& p, Model model) {
+  return model == Model::k2d ? p.dictSize * p.dictSize : p.dictSize;
 }
 
 }  // namespace kaf

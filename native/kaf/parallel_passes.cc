@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "lanes.h"
+#include "limits.h"
 #include "thread_pool.h"
 
 namespace kaf {
@@ -12,10 +13,6 @@ namespace {
 
 // Below this many kernel evaluations a task is not worth a thread hand-off.
 constexpr int64_t kMinEvaluationsPerTask = int64_t{1} << 16;
-
-// Few-unit backward splits the elements into at most this many chunks (a number that depends on
-// the shapes only: that is what makes dalpha independent of the thread count).
-constexpr int64_t kMaxRowChunks = 64;
 
 // From this many units on, backward splits by units: each task owns its dalpha rows. Tied to the
 // grouped coefficient layout, which only the column split (and forward) may read.
@@ -37,9 +34,16 @@ Split splitRange(int64_t count, int64_t workPerItem, int64_t maxTasks) {
   return {ceilDiv(count, chunk), chunk};
 }
 
+// Few-unit backward: the chunk count depends on the shapes only (that is what makes dalpha
+// independent of the thread count), and their partial sums stay within the scratch budget.
+int64_t maxRowChunks(int64_t partialSize) {
+  const int64_t chunkBytes = partialSize * static_cast<int64_t>(sizeof(double));
+  return std::clamp<int64_t>(kBackwardScratchBudget / chunkBytes, 1, kMaxRowChunks);
+}
+
 void backwardByRows(const PassShape& s, BackwardRowsFn run, const void* pass, float* dalpha) {
-  const Split split = splitRange(s.count, s.workPerElement, kMaxRowChunks);
   const int64_t partialSize = s.perUnit * s.coefStride;
+  const Split split = splitRange(s.count, s.workPerElement, maxRowChunks(partialSize));
   std::vector<double> partials(static_cast<size_t>(split.numTasks * partialSize), 0.0);
   ThreadPool::instance().parallelFor(split.numTasks, [&](int64_t t) {
     const int64_t begin = t * split.chunk;

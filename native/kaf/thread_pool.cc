@@ -1,30 +1,46 @@
 #include "thread_pool.h"
 
 #include <cstdlib>
+#include <exception>
 #include <string>
 
 namespace kaf {
 
-int defaultThreadCount() {
-  if (const char* env = std::getenv("KAF_NUM_THREADS")) {
+ThreadCount defaultThreadCount() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  ThreadCount result{cores > 0 ? static_cast<int>(cores) : 1, {}};
+  if (const char* env = std::getenv("KAF_NUM_THREADS"); env != nullptr && *env != '\0') {
     char* end = nullptr;
     const long requested = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && requested > 0 && requested <= 1024) {
-      return static_cast<int>(requested);
+    if (end != env && *end == '\0' && requested >= 1 && requested <= kMaxThreads) {
+      result.count = static_cast<int>(requested);
+    } else {
+      result.warning = "KAF_NUM_THREADS='" + std::string(env).substr(0, 40) +
+                       "' is not an integer in [1, " + std::to_string(kMaxThreads) +
+                       "]: ignored, using " + std::to_string(result.count) + " threads (the cores)";
     }
   }
-  const unsigned cores = std::thread::hardware_concurrency();
-  return cores > 0 ? static_cast<int>(cores) : 1;
+  return result;
 }
 
 ThreadPool& ThreadPool::instance() {
-  // Function-local static: thread-safe creation, joined at process exit.
-  static ThreadPool pool(defaultThreadCount());
-  return pool;
+  // Created on first use (thread-safe) and never destroyed: a destructor run by exit() while a
+  // worker_thread is still inside parallelFor would join or free what that call is using. The
+  // operating system ends the threads with the process.
+  static ThreadPool* pool = new ThreadPool(defaultThreadCount().count);
+  return *pool;
 }
 
 ThreadPool::ThreadPool(int numThreads) {
-  for (int i = 1; i < numThreads; ++i) workers_.emplace_back([this] { workerLoop(); });
+  for (int i = 1; i < numThreads; ++i) {
+    // Out of threads or memory: work with the threads started so far (a throw here would destroy
+    // joinable threads, which terminates the process).
+    try {
+      workers_.emplace_back([this] { workerLoop(); });
+    } catch (const std::exception&) {
+      break;
+    }
+  }
 }
 
 ThreadPool::~ThreadPool() {
@@ -35,7 +51,6 @@ ThreadPool::~ThreadPool() {
   workAvailable_.notify_all();
   for (std::thread& worker : workers_) worker.join();
 }
-
 std::pair<ThreadPool::Job*, int64_t> ThreadPool::claimTask() {
   Job* job = jobs_.front();
   const int64_t index = job->nextTask++;

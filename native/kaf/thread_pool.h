@@ -10,8 +10,11 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include "limits.h"
 
 namespace kaf {
 
@@ -53,7 +56,12 @@ class ThreadPool {
   std::vector<std::thread> workers_;
 };
 
-// Thread count from KAF_NUM_THREADS when it holds a positive integer, else the core count.
-int defaultThreadCount();
+// Thread count from KAF_NUM_THREADS when it holds an integer in [1, kMaxThreads], else the core
+// count, with a warning naming the refused value.
+struct ThreadCount {
+  int count;
+  std::string warning;  // empty when KAF_NUM_THREADS is unset or valid
+};
+ThreadCount defaultThreadCount();
 
 }  // namespace kaf

@@ -1,68 +1,76 @@
-// N-API bindings of the CPU kernels: forward(x, alpha, params, y) and
-// backward(x, alpha, dy, params, dx, dalpha). Outputs are caller-allocated Float32Arrays (tfjs's
-// cpu backend keeps the arrays it is given, so no copy is made on either side).
+// N-API bindings of the CPU kernels: kafForward(x, alpha, params, y),
+// kafBackward(x, alpha, dy, params, dx, dalpha) and their 2-D twins kaf2dForward / kaf2dBackward
+// (params.units = M, x rows of 2M, alpha [M, D, D], y rows of M; gaussian only). Outputs are
+// caller-allocated Float32Arrays (tfjs's cpu backend keeps the arrays it is given, so no copy is
+// made on either side).
 #include "cpu_ops.h"
 
-#include <string>
-
+#include "../kaf/kaf2d_cpu.h"
 #include "../kaf/kaf_cpu.h"
-#include "checks.h"
+#include "arguments.h"
 
 namespace kafnode {
 
 namespace {
 
-std::string describeAlphaShape(const kaf::KafParams& p) {
-  return "units * dictSize = " + std::to_string(p.units) + " * " + std::to_string(p.dictSize);
-}
-
-// x must hold whole rows of `units` elements.
-void requireWholeRows(Napi::Env env, const FloatSpan& x, const kaf::KafParams& p, const char* fn) {
-  if (x.length % p.units != 0) {
-    throw Napi::RangeError::New(
-        env, std::string(fn) + ": argument 'x' has length " + std::to_string(x.length) +
-                 ", which is not a multiple of params.units = " + std::to_string(p.units));
-  }
-}
-
+template <kaf::Model model>
 Napi::Value forward(const Napi::CallbackInfo& info) {
-  constexpr const char* fn = "kafForward";
-  const FloatSpan x = requireFloat32Array(info, 0, fn, "x");
-  const FloatSpan alpha = requireFloat32Array(info, 1, fn, "alpha");
-  const kaf::KafParams params = requireParams(info, 2, fn);
-  const FloatSpan y = requireFloat32Array(info, 3, fn, "y");
-  requireWholeRows(info.Env(), x, params, fn);
-  requireLength(info.Env(), alpha, params.units * params.dictSize, fn, "alpha",
-                describeAlphaShape(params));
-  requireLength(info.Env(), y, x.length, fn, "y", "the length of x");
-  kaf::kafForwardCpu(params, x.data, x.length, alpha.data, y.data);
+  const CallArguments args(info, model == kaf::Model::k2d ? "kaf2dForward" : "kafForward", 2,
+                           model);
+  const FloatSpan x = args.float32(0, "x");
+  const FloatSpan alpha = args.float32(1, "alpha");
+  const FloatSpan y = args.float32(3, "y");
+  const int64_t rows = args.requireRows(x.length);
+  args.requireAlphaLength(alpha.length, "alpha");
+  const int64_t yLength = checkedProduct(args, rows, args.params().units, "y");
+  args.requireLength(y.length, yLength, "y",
+                     model == kaf::Model::k2d ? "half the length of x" : "the length of x");
+  args.requireDisjoint({{"y", y}}, {{"x", x}, {"alpha", alpha}});
+  runKernel(args, alpha.length, [&] {
+    if constexpr (model == kaf::Model::k2d) {
+      kaf::kaf2dForwardCpu(args.params(), x.data, rows, alpha.data, y.data);
+    } else {
+      kaf::kafForwardCpu(args.params(), x.data, x.length, alpha.data, y.data);
+    }
+  });
   return info.Env().Undefined();
 }
 
+template <kaf::Model model>
 Napi::Value backward(const Napi::CallbackInfo& info) {
-  constexpr const char* fn = "kafBackward";
-  const FloatSpan x = requireFloat32Array(info, 0, fn, "x");
-  const FloatSpan alpha = requireFloat32Array(info, 1, fn, "alpha");
-  const FloatSpan dy = requireFloat32Array(info, 2, fn, "dy");
-  const kaf::KafParams params = requireParams(info, 3, fn);
-  const FloatSpan dx = requireFloat32Array(info, 4, fn, "dx");
-  const FloatSpan dalpha = requireFloat32Array(info, 5, fn, "dalpha");
-  requireWholeRows(info.Env(), x, params, fn);
-  requireLength(info.Env(), alpha, params.units * params.dictSize, fn, "alpha",
-                describeAlphaShape(params));
-  requireLength(info.Env(), dy, x.length, fn, "dy", "the length of x");
-  requireLength(info.Env(), dx, x.length, fn, "dx", "the length of x");
-  requireLength(info.Env(), dalpha, params.units * params.dictSize, fn, "dalpha",
-                describeAlphaShape(params));
-  kaf::kafBackwardCpu(params, x.data, dy.data, x.length, alpha.data, dx.data, dalpha.data);
+  const CallArguments args(info, model == kaf::Model::k2d ? "kaf2dBackward" : "kafBackward", 3,
+                           model);
+  const FloatSpan x = args.float32(0, "x");
+  const FloatSpan alpha = args.float32(1, "alpha");
+  const FloatSpan dy = args.float32(2, "dy");
+  const FloatSpan dx = args.float32(4, "dx");
+  const FloatSpan dalpha = args.float32(5, "dalpha");
+  const int64_t rows = args.requireRows(x.length);
+  args.requireAlphaLength(alpha.length, "alpha");
+  const int64_t dyLength = checkedProduct(args, rows, args.params().units, "dy");
+  args.requireLength(dy.length, dyLength, "dy",
+                     model == kaf::Model::k2d ? "half the length of x" : "the length of x");
+  args.requireLength(dx.length, x.length, "dx", "the length of x");
+  args.requireAlphaLength(dalpha.length, "dalpha");
+  args.requireDisjoint({{"dx", dx}, {"dalpha", dalpha}}, {{"x", x}, {"alpha", alpha}, {"dy", dy}});
+  runKernel(args, alpha.length, [&] {
+    if constexpr (model == kaf::Model::k2d) {
+      kaf::kaf2dBackwardCpu(args.params(), x.data, dy.data, rows, alpha.data, dx.data, dalpha.data);
+    } else {
+      kaf::kafBackwardCpu(args.params(), x.data, dy.data, x.length, alpha.data, dx.data,
+                          dalpha.data);
+    }
+  });
   return info.Env().Undefined();
 }
 
 }  // namespace
 
 void registerCpuOps(Napi::Env env, Napi::Object exports) {
-  exports.Set("kafForward", Napi::Function::New(env, forward, "kafForward"));
-  exports.Set("kafBackward", Napi::Function::New(env, backward, "kafBackward"));
+  exportFunction<forward<kaf::Model::k1d>>(env, exports, "kafForward");
+  exportFunction<backward<kaf::Model::k1d>>(env, exports, "kafBackward");
+  exportFunction<forward<kaf::Model::k2d>>(env, exports, "kaf2dForward");
+  exportFunction<backward<kaf::Model::k2d>>(env, exports, "kaf2dBackward");
 }
 
 }  // namespace kafnode

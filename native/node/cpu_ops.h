@@ -4,7 +4,7 @@
 
 namespace kafnode {
 
-// Adds kafForward and kafBackward to the addon's exports.
+// Adds kafForward, kafBackward, kaf2dForward and kaf2dBackward to the addon's exports.
 void registerCpuOps(Napi::Env env, Napi::Object exports);
 
 }  // namespace kafnode

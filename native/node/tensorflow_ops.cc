@@ -3,6 +3,7 @@
 #include "tensorflow_ops.h"
 
 #include "../tensorflow/tf_ops.h"
+#include "arguments.h"
 
 namespace kafnode {
 
@@ -40,9 +41,8 @@ Napi::Value opCounts(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerTensorflowBindings(Napi::Env env, Napi::Object exports) {
-  exports.Set("registerTensorflowOps",
-              Napi::Function::New(env, registerOps, "registerTensorflowOps"));
-  exports.Set("tensorflowOpCounts", Napi::Function::New(env, opCounts, "tensorflowOpCounts"));
+  exportFunction<registerOps>(env, exports, "registerTensorflowOps");
+  exportFunction<opCounts>(env, exports, "tensorflowOpCounts");
 }
 
 }  // namespace kafnode

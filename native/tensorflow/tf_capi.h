@@ -30,6 +30,8 @@ constexpr TF_DataType TF_FLOAT = 1;
 using TF_Code = int;
 constexpr TF_Code TF_OK = 0;
 constexpr TF_Code TF_INVALID_ARGUMENT = 3;
+constexpr TF_Code TF_RESOURCE_EXHAUSTED = 8;
+constexpr TF_Code TF_INTERNAL = 13;
 
 // Function pointers, one per C API function used, named as in TensorFlow.
 struct TfApi {

@@ -140,7 +140,7 @@ void* createKernel(TF_OpKernelConstruction* ctx, bool hasKernelAttr) {
       (!hasKernelAttr || readKernelAttr(ctx, &params->kernel, status))) {
     kaf::KafParams check = *params;  // placeholders: only boundary and gamma are checked here
     check.units = 1;
-    check.dictSize = 2;
+    check.dictSize = kaf::kMinDictSize;
     const std::string problem = kaf::describeInvalidParams(check);
     if (problem.empty()) return params.release();
     api->TF_SetStatus(status.status, TF_INVALID_ARGUMENT, problem.c_str());
@@ -154,6 +154,18 @@ void* createKernel2d(TF_OpKernelConstruction* ctx) { return createKernel(ctx, fa
 void deleteKernel(void* kernel) { delete static_cast<kaf::KafParams*>(kernel); }
 
 // ---- shape checks: fill params.units / dictSize, or fail the op and return false ----
+
+// The limits every binding applies (kaf/limits.h), now that units and D are known. An empty last
+// axis (units = 0) is a valid empty op here, as in tfjs; the kernels return at once for it.
+bool checkParams(TF_OpKernelContext* ctx, const char* op, const kaf::KafParams& params,
+                 kaf::Model model) {
+  kaf::KafParams checked = params;
+  if (checked.units == 0) checked.units = 1;
+  const std::string problem = kaf::describeInvalidParams(checked, model);
+  if (problem.empty()) return true;
+  failContext(ctx, std::string(op) + ": " + problem);
+  return false;
+}
 
 bool checkShapes1d(TF_OpKernelContext* ctx, const char* op, const Input& x, const Input& alpha,
                    kaf::KafParams* params) {
@@ -180,7 +192,7 @@ bool checkShapes1d(TF_OpKernelContext* ctx, const char* op, const Input& x, cons
   }
   params->units = units;
   params->dictSize = alpha.dim(1);
-  return true;
+  return checkParams(ctx, op, *params, kaf::Model::k1d);
 }
 
 bool checkShapes2d(TF_OpKernelContext* ctx, const char* op, const Input& x, const Input& alpha,
@@ -201,7 +213,7 @@ bool checkShapes2d(TF_OpKernelContext* ctx, const char* op, const Input& x, cons
   }
   params->units = units;
   params->dictSize = alpha.dim(1);
-  return true;
+  return checkParams(ctx, op, *params, kaf::Model::k2d);
 }
 
 bool checkSameShape(TF_OpKernelContext* ctx, const char* op, const char* name,
@@ -281,6 +293,40 @@ void computeBackward2d(void* kernel, TF_OpKernelContext* ctx) {
   backward2dRuns.fetch_add(1, std::memory_order_relaxed);
 }
 
+// A compute function that reports a failed allocation (or any C++ exception) as an op error:
+// an exception must not unwind into TensorFlow's C++ (std::terminate).
+template <void (*compute)(void*, TF_OpKernelContext*)>
+void guardedCompute(void* kernel, TF_OpKernelContext* ctx) {
+  try {
+    compute(kernel, ctx);
+  } catch (const std::bad_alloc&) {
+    Status status;
+    const std::string message =
+        std::string("tfjs-kaf: out of memory for the kernel's scratch (at most ") +
+        kaf::kScratchBoundText + ")";
+    api->TF_SetStatus(status.status, TF_RESOURCE_EXHAUSTED, message.c_str());
+    api->TF_OpKernelContext_Failure(ctx, status.status);
+  } catch (const std::exception& error) {
+    Status status;
+    api->TF_SetStatus(status.status, TF_INTERNAL,
+                      (std::string("tfjs-kaf: ") + error.what()).c_str());
+    api->TF_OpKernelContext_Failure(ctx, status.status);
+  }
+}
+
+template <void* (*create)(TF_OpKernelConstruction*)>
+void* guardedCreate(TF_OpKernelConstruction* ctx) {
+  try {
+    return create(ctx);
+  } catch (const std::exception& error) {
+    Status status;
+    api->TF_SetStatus(status.status, TF_RESOURCE_EXHAUSTED,
+                      (std::string("tfjs-kaf: ") + error.what()).c_str());
+    api->TF_OpKernelConstruction_Failure(ctx, status.status);
+    return nullptr;
+  }
+}
+
 // ---- registration ----
 
 struct OpSpec {
@@ -296,26 +342,26 @@ const std::vector<OpSpec>& opSpecs() {
        {"x: float", "alpha: float"},
        {"y: float"},
        {"boundary: float", "gamma: float", "kernel: {'gaussian', 'relu', 'softplus'}"},
-       createKernel1d,
-       computeForward},
+       guardedCreate<createKernel1d>,
+       guardedCompute<computeForward>},
       {kBackwardOpName,
        {"x: float", "alpha: float", "dy: float"},
        {"dx: float", "dalpha: float"},
        {"boundary: float", "gamma: float", "kernel: {'gaussian', 'relu', 'softplus'}"},
-       createKernel1d,
-       computeBackward},
+       guardedCreate<createKernel1d>,
+       guardedCompute<computeBackward>},
       {kForward2dOpName,
        {"x: float", "alpha: float"},
        {"y: float"},
        {"boundary: float", "gamma: float"},
-       createKernel2d,
-       computeForward2d},
+       guardedCreate<createKernel2d>,
+       guardedCompute<computeForward2d>},
       {kBackward2dOpName,
        {"x: float", "alpha: float", "dy: float"},
        {"dx: float", "dalpha: float"},
        {"boundary: float", "gamma: float"},
-       createKernel2d,
-       computeBackward2d},
+       guardedCreate<createKernel2d>,
+       guardedCompute<computeBackward2d>},
   };
   return specs;
 }

@@ -1,7 +1,7 @@
 // Initialisation of KAF mixing coefficients by kernel ridge regression, so that every neuron
 // starts as a known activation: alpha = (K + eps I)^-1 f(d), K[i][j] = k(d_i, d_j).
 import type { KernelName } from '../params';
-import { defaultGamma, dictionary } from '../params';
+import { checkDictSize, dictionary, resolveAttrs } from '../params';
 
 /** Activations a KAF can be initialised to. */
 export const NAMED_ACTIVATIONS = {
@@ -71,13 +71,11 @@ export function ridgeInit(f: ActivationName | ((x: number) => number), options: 
     throw new Error(`ridgeInit: f must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(f)}`);
   }
   const D = options.D ?? 20;
-  const boundary = options.boundary ?? 3;
   const eps = options.eps ?? 1e-4;
   const kernel = options.kernel ?? 'gaussian';
-  if (!Number.isInteger(D) || D < 2) throw new Error(`ridgeInit: options.D must be an integer >= 2, received ${D}`);
-  if (!(boundary > 0) || !Number.isFinite(boundary)) throw new Error(`ridgeInit: options.boundary must be a finite number > 0, received ${boundary}`);
+  checkDictSize('ridgeInit', D, false, 'options.D');
+  const { boundary, gamma } = resolveAttrs('ridgeInit', { boundary: options.boundary, gamma: options.gamma }, D);
   if (!(eps >= 0) || !Number.isFinite(eps)) throw new Error(`ridgeInit: options.eps must be a finite number >= 0, received ${eps}`);
-  const gamma = options.gamma ?? defaultGamma(boundary, D);
   const d = dictionary(boundary, D);
   const gram = d.map((di, i) => d.map((dj, j) => kernelValue(kernel, gamma, di - dj) + (i === j ? eps : 0)));
   const targets = d.map((di) => {

@@ -8,7 +8,7 @@ import type { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
 
 import { kaf } from '../ops/kaf';
 import type { KernelName } from '../params';
-import { resolveAttrs } from '../params';
+import { checkDictSize, resolveAttrs } from '../params';
 import { ACTIVATION_NAMES, type ActivationName, ridgeInit } from './init';
 import { type RegularizerConfig, serializeRegularizer, toRegularizer } from './serialization';
 
@@ -50,9 +50,7 @@ export function alphaInitializer(init: unknown, stddev: number, seed: number | n
 
 /** Checks the options shared by KAF and KAF2D. */
 export function checkCommonArgs(layer: string, args: { D?: number; init?: unknown; initScale?: number; eps?: number }, allowed: readonly string[]): void {
-  if (args.D !== undefined && (!Number.isInteger(args.D) || args.D < 2)) {
-    throw new Error(`${layer}: D must be an integer >= 2, received ${args.D}`);
-  }
+  if (args.D !== undefined) checkDictSize(layer, args.D, layer === 'KAF2D', 'D');
   if (args.init !== undefined && typeof args.init !== 'function' && !allowed.includes(args.init as string)) {
     throw new Error(`${layer}: init must be a function or one of ${allowed.join(', ')}, received ${JSON.stringify(args.init)}`);
   }

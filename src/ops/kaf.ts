@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { kafComposition } from '../kernels/reference';
 import { KAF } from '../kernels/names';
 import type { KafOptions } from '../params';
-import { resolveAttrs } from '../params';
+import { checkDictSize, resolveAttrs } from '../params';
 import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
 
-/** Checks x [..., N] against alpha [N, D] (D >= 2). */
+/** Checks x [..., N] against alpha [N, D] (D in [2, LIMITS.maxDictSize]). */
 export function checkKafShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void {
   if (x.rank < 1) throw new Error(`${op}: x must have rank >= 1 (shape [..., N]), received a scalar`);
   if (alpha.rank !== 2) {
@@ -21,9 +21,7 @@ export function checkKafShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void
       `${op}: alpha.shape[0] must equal x.shape[-1] = ${units} (one row per unit), received alpha shape ${shapeText(alpha.shape)}`,
     );
   }
-  if (dictSize < 2) {
-    throw new Error(`${op}: alpha.shape[1] (the dictionary size D) must be >= 2, received ${dictSize}`);
-  }
+  checkDictSize(op, dictSize, false);
 }
 
 /** Inputs converted and checked, options resolved: shared by kaf() and kafReference(). */
@@ -55,7 +53,7 @@ function kafReference_(x: TensorInput, alpha: TensorInput, options?: KafOptions)
  * Differentiable with respect to x and alpha.
  *
  * @param x float32 (or int32) tensor [..., N]; the unit n is the index along the last axis.
- * @param alpha mixing coefficients [N, D], D >= 2.
+ * @param alpha mixing coefficients [N, D], D in [2, 1024].
  */
 export const kaf = tf.op({ kaf_ });
 

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { KAF2D } from '../kernels/names';
 import { kaf2dComposition } from '../kernels/reference';
 import type { Kaf2dOptions } from '../params';
-import { resolveAttrs, VARIANT_2D } from '../params';
+import { checkDictSize, resolveAttrs, VARIANT_2D } from '../params';
 import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
 
 /** Checks x [..., 2M] against alpha [M, D, D] (D >= 2). */
@@ -22,9 +22,10 @@ export function checkKaf2dShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): vo
   if (units !== last / 2) {
     throw new Error(`${op}: alpha.shape[0] must equal x.shape[-1] / 2 = ${last / 2}, received alpha shape ${shapeText(alpha.shape)}`);
   }
-  if (rows !== cols || rows < 2) {
-    throw new Error(`${op}: alpha must be [M, D, D] with D >= 2, received alpha shape ${shapeText(alpha.shape)}`);
+  if (rows !== cols) {
+    throw new Error(`${op}: alpha must be [M, D, D], received alpha shape ${shapeText(alpha.shape)}`);
   }
+  checkDictSize(op, rows, true, 'alpha.shape[1] (the dictionary size D)');
 }
 
 function prepareKaf2d(

@@ -8,11 +8,17 @@ export interface Params64 {
   boundary: number;
   gamma: number;
   kernel: Kernel;
+  /**
+   * Round each dictionary point to float32, as every float32 implementation stores it. Far out in
+   * the option domain (boundary 2^20 with gamma 2^40) that rounding, not the arithmetic, decides
+   * the value; the op is defined on the float32 grid and gamma.
+   */
+  float32Grid?: boolean;
 }
 
-export function grid64(boundary: number, dictSize: number): Float64Array {
+export function grid64(boundary: number, dictSize: number, float32Grid = false): Float64Array {
   const delta = (2 * boundary) / (dictSize - 1);
-  return Float64Array.from({ length: dictSize }, (_, i) => -boundary + i * delta);
+  return Float64Array.from({ length: dictSize }, (_, i) => (float32Grid ? Math.fround(-boundary + i * delta) : -boundary + i * delta));
 }
 
 export function defaultGamma64(boundary: number, dictSize: number): number {
@@ -38,7 +44,7 @@ export function kernel64(kind: Kernel, gamma: number, t: number): [number, numbe
 }
 
 export function forward64(x: ArrayLike<number>, alpha: ArrayLike<number>, p: Params64): Float64Array {
-  const d = grid64(p.boundary, p.dictSize);
+  const d = grid64(p.boundary, p.dictSize, p.float32Grid);
   const y = new Float64Array(x.length);
   for (let e = 0; e < x.length; e++) {
     const n = e % p.units;
@@ -55,7 +61,7 @@ export function backward64(
   dy: ArrayLike<number>,
   p: Params64,
 ): { dx: Float64Array; dalpha: Float64Array } {
-  const d = grid64(p.boundary, p.dictSize);
+  const d = grid64(p.boundary, p.dictSize, p.float32Grid);
   const dx = new Float64Array(x.length);
   const dalpha = new Float64Array(p.units * p.dictSize);
   for (let e = 0; e < x.length; e++) {
@@ -83,7 +89,7 @@ export function termMagnitudes64(
   dy: ArrayLike<number>,
   p: Params64,
 ): { y: Float64Array; dx: Float64Array; dalpha: Float64Array } {
-  const d = grid64(p.boundary, p.dictSize);
+  const d = grid64(p.boundary, p.dictSize, p.float32Grid);
   const y = new Float64Array(x.length);
   const dx = new Float64Array(x.length);
   const dalpha = new Float64Array(p.units * p.dictSize);
@@ -122,7 +128,7 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
 
 /** 2-D KAF in float64: x rows of 2M, alpha [M, D, D], gaussian kernel. */
 export function forward2d64(x: ArrayLike<number>, alpha: ArrayLike<number>, p: Omit<Params64, 'kernel'>): Float64Array {
-  const d = grid64(p.boundary, p.dictSize);
+  const d = grid64(p.boundary, p.dictSize, p.float32Grid);
   const m2 = 2 * p.units;
   const rows = x.length / m2;
   const y = new Float64Array(rows * p.units);
@@ -149,7 +155,7 @@ export function backward2d64(
   dy: ArrayLike<number>,
   p: Omit<Params64, 'kernel'>,
 ): { dx: Float64Array; dalpha: Float64Array } {
-  const d = grid64(p.boundary, p.dictSize);
+  const d = grid64(p.boundary, p.dictSize, p.float32Grid);
   const D = p.dictSize;
   const m2 = 2 * p.units;
   const rows = x.length / m2;

@@ -1,0 +1,50 @@
+// Every limit on what the KAF kernels accept, in one place. The N-API bindings, the TensorFlow op
+// and (through info().limits) the TypeScript ops all check these, so every backend accepts the same
+// options or gives the same error.
+#pragma once
+
+#include <cstdint>
+
+namespace kaf {
+
+// Option domains. Powers of two, so a float32 attribute (the TensorFlow op's) rounds into the same
+// domain as the float64 option it came from. Inside them gamma, boundary, the grid step and
+// gamma * (x - d)^2 are all normal float32 numbers, so float32 kernels match float64 references.
+constexpr double kMinBoundary = 0x1p-20;  // ~9.5e-7
+constexpr double kMaxBoundary = 0x1p20;   // ~1.05e6
+constexpr double kMinGamma = 0x1p-40;     // ~9.1e-13
+constexpr double kMaxGamma = 0x1p40;      // ~1.1e12
+
+// Dictionary sizes. They bound the backward's scratch (a few partial sums per coefficient).
+constexpr int64_t kMinDictSize = 2;
+constexpr int64_t kMaxDictSize = 1024;  // 1-D: alpha is [units, D]
+constexpr int64_t kMaxDictSize2d = 64;  // 2-D: alpha is [units, D, D]
+// Far above any real layer; keeps units * (D + 16) and similar products far from int64 overflow.
+constexpr int64_t kMaxUnits = int64_t{1} << 40;
+
+// The CUDA kernels' own caps (the `cuda` API): the backward keeps D partial sums per thread, the
+// 2-D kernels D x D per thread.
+constexpr int64_t kMaxCudaBackwardDictSize = 64;
+constexpr int64_t kMaxCudaDictSize2d = 16;
+
+// The CPU thread pool's size (KAF_NUM_THREADS) is at most this.
+constexpr int kMaxThreads = 1024;
+
+// The few-unit backward splits rows into at most this many chunks, each with its own double
+// partial sums of dalpha, and fewer when those sums would exceed the scratch budget.
+constexpr int64_t kMaxRowChunks = 64;
+constexpr int64_t kBackwardScratchBudget = int64_t{16} << 20;  // bytes
+
+// What a kernel call allocates beyond its inputs and outputs, for alpha of n floats: at most
+// kScratchConstantBytes + kScratchBytesPerAlphaValue * n (the row chunks' sums within the budget,
+// alpha in the kernels' layouts and the per-unit double sums, small tables). It does not depend on
+// the number of rows of x.
+constexpr int64_t kScratchConstantBytes = kBackwardScratchBudget + (int64_t{4} << 20);
+constexpr int64_t kScratchBytesPerAlphaValue = 24;
+constexpr const char* kScratchBoundText =
+    "20 MiB + 24 bytes per alpha value, whatever the number of rows of x";
+constexpr int64_t scratchBoundBytes(int64_t alphaLength) {
+  return kScratchConstantBytes + kScratchBytesPerAlphaValue * alphaLength;
+}
+
+}  // namespace kaf
