@@ -93,6 +93,11 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
       expect(() => backend.executeSingleOutput('TfjsKaf', attrs(1), [x, tf.ones([3, 1])])).toThrow(/dictionary size D\) must be >= 2/);
       expect(() => backend.executeSingleOutput('TfjsKaf', attrs(-1), [x, tf.ones([3, 4])])).toThrow(/gamma must be a number in \[2\^-40, 2\^40\], received -1/);
       expect(() => backend.executeSingleOutput('TfjsKaf', attrs(1, 'tanh'), [x, tf.ones([3, 4])])).toThrow(/not in the list of allowed values/);
+      // The limits of native/kaf/limits.h apply inside TensorFlow too (the backward's scratch is bounded by them).
+      expect(() => backend.executeMultipleOutputs('TfjsKafGrad', attrs(1), [x, tf.ones([3, 1025]), x], 2)).toThrow(
+        /TfjsKafGrad: dictSize \(D\) must be an integer in \[2, 1024\], received 1025/,
+      );
+      expect(() => backend.executeSingleOutput('TfjsKaf', attrs(1e39), [x, tf.ones([3, 4])])).toThrow(/gamma must be a number in \[2\^-40, 2\^40\], received Infinity/);
       expect(() => backend.executeMultipleOutputs('TfjsKafGrad', attrs(1), [x, tf.ones([3, 4]), tf.ones([3, 2])], 2)).toThrow(
         /TfjsKafGrad: dy must have shape \[2, 3\], received \[3, 2\]/,
       );
@@ -102,6 +107,9 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
       );
       expect(() => backend.executeSingleOutput('TfjsKaf2d', attrs2d, [tf.ones([2, 4]), tf.ones([2, 3, 4])])).toThrow(
         /TfjsKaf2d: alpha must have shape \[M, D, D\] with M = x.shape\[-1\] \/ 2 = 2 and D >= 2, received shape \[2, 3, 4\]/,
+      );
+      expect(() => backend.executeMultipleOutputs('TfjsKaf2dGrad', attrs2d, [tf.ones([2, 4]), tf.ones([2, 65, 65]), tf.ones([2, 2])], 2)).toThrow(
+        /TfjsKaf2dGrad: dictSize \(D\) must be an integer in \[2, 64\] for the 2-D KAF, received 65/,
       );
       expect(() => backend.executeMultipleOutputs('TfjsKaf2dGrad', attrs2d, [tf.ones([2, 4]), tf.ones([2, 3, 3]), tf.ones([2, 4])], 2)).toThrow(
         /TfjsKaf2dGrad: dy must have shape \[2, 2\], received \[2, 4\]/,
