@@ -10,7 +10,14 @@ const fromNpm = process.env.npm_config_nodedir;
 const besideNode = path.resolve(path.dirname(process.execPath), '..');
 const nodedir = fromNpm && fromNpm !== 'undefined' ? fromNpm : existsSync(path.join(besideNode, 'include', 'node', 'node_api.h')) ? besideNode : undefined;
 
-const gyp = require.resolve('node-gyp/bin/node-gyp.js');
+// node-gyp from the project, else the one npm ships (npm names it in npm_config_node_gyp).
+let gyp;
+try {
+  gyp = require.resolve('node-gyp/bin/node-gyp.js');
+} catch {
+  gyp = process.env.npm_config_node_gyp;
+  if (!gyp) throw new Error('build:gyp needs node-gyp: run it through `npm run build:gyp`, or `npm install node-gyp`');
+}
 const args = [gyp, 'rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
 console.log(`node ${args.map((a) => path.relative(process.cwd(), a) || a).join(' ')}`);
 execFileSync(process.execPath, args, { stdio: 'inherit' });

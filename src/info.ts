@@ -1,14 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { loadNative, type NativeCudaInfo } from './native';
+import { loadNative, type NativeCudaInfo, type NativeSource } from './native';
+import { PREBUILT } from './prebuilt';
 import { ensureTensorflowKernels, hasKafKernel } from './register';
 
 /** Which implementation kaf() uses on a backend. */
 export type Implementation = 'native-cpu' | 'tensorflow-op' | 'tensor-ops';
 
 export interface KafInfo {
-  /** Whether the native addon loaded, from where, and why not if it did not. */
-  native: { loaded: boolean; path: string; error?: string };
+  /**
+   * Whether the native addon loaded, from where (the prebuilt shipped in the package, a local
+   * build, or $TFJS_KAF_ADDON), and why not if it did not (one line: the cause and the fix).
+   * `prebuilt` says what the shipped prebuilt needs: glibc and, for its CUDA kernels, the driver.
+   */
+  native: {
+    loaded: boolean;
+    path: string;
+    source?: NativeSource;
+    error?: string;
+    prebuilt: { platform: string; glibcFloor: string; cudaRuntime: string; cudaDriverFloor: string };
+  };
   /** Whether the addon was built with CUDA, and what the CUDA runtime reports now. */
   cuda: NativeCudaInfo;
   /** Threads the CPU kernels use (KAF_NUM_THREADS, else the core count); 0 without the addon. */
@@ -47,7 +58,13 @@ export function info(): KafInfo {
     };
   }
   return {
-    native: { loaded: loaded.addon !== null, path: loaded.path, ...(loaded.error ? { error: loaded.error } : {}) },
+    native: {
+      loaded: loaded.addon !== null,
+      path: loaded.path,
+      ...(loaded.source ? { source: loaded.source } : {}),
+      ...(loaded.error ? { error: loaded.error } : {}),
+      prebuilt: { platform: PREBUILT.platform, glibcFloor: PREBUILT.glibcFloor, cudaRuntime: PREBUILT.cudaRuntime, cudaDriverFloor: PREBUILT.cudaDriverFloor },
+    },
     cuda: nativeInfo?.cuda ?? {
       compiled: false,
       deviceCount: 0,

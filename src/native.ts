@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 
 import type { Limits } from './limits';
+import { PREBUILT } from './prebuilt';
 
 /** Parameters as the addon takes them (validated again there). */
 export interface NativeParams {
@@ -68,38 +69,92 @@ export interface NativeAddon {
   kaf2dBackward: NativeBackward<Float32Array>;
 }
 
+/** Where the addon that loaded (or failed to) came from. */
+export type NativeSource = 'prebuilt' | 'local build' | 'TFJS_KAF_ADDON';
+
 export interface NativeLoadResult {
   addon: NativeAddon | null;
   path: string;
+  source?: NativeSource;
+  /** One line: the cause and the fix. */
   error?: string;
 }
 
-/** Where the addon is looked for: $TFJS_KAF_ADDON, else build/Release next to src/ or dist/. */
+/** The package root (where package.json, build/ and prebuilds/ are), from src/ or dist/. */
+export const packageRoot = path.resolve(__dirname, '..');
+
+const rebuildHint = (flags = ''): string =>
+  `install CMake and a C++17 compiler, \`npm install cmake-js node-addon-api\`, then run \`npm rebuild tfjs-kaf${flags}\` (npm 11 first asks for \`npm install-scripts approve tfjs-kaf\`)`;
+
+/**
+ * The addon to load: $TFJS_KAF_ADDON, else node-gyp-build's choice (sharp's and better-sqlite3's
+ * convention): a local build in build/Release when there is one (it exists only after a source
+ * build), else the prebuilt in prebuilds/<platform>-<arch>/ that matches this machine.
+ */
+export function resolveAddon(): { path: string; source: NativeSource } | { error: string } {
+  if (process.env.TFJS_KAF_ADDON) return { path: process.env.TFJS_KAF_ADDON, source: 'TFJS_KAF_ADDON' };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const found = (require('node-gyp-build') as { path(dir: string): string }).path(packageRoot);
+    return { path: found, source: found.includes(`${path.sep}prebuilds${path.sep}`) ? 'prebuilt' : 'local build' };
+  } catch (err) {
+    const message = (err as Error).message;
+    if (!message.startsWith('No native build was found')) return { error: `tfjs-kaf's addon loader failed: ${firstLine(message)}` };
+    return {
+      error: `no prebuilt addon for ${process.platform}-${process.arch} (prebuilds ship for ${PREBUILT.platform}, glibc >= ${PREBUILT.glibcFloor}) and no local build: kaf() runs the tensor-op composition; to build the addon, ${rebuildHint()}`,
+    };
+  }
+}
+
+/** Kept for tools that look for the local build: build/Release/tfjs_kaf.node. */
 export function addonPath(): string {
-  return process.env.TFJS_KAF_ADDON ?? path.resolve(__dirname, '..', 'build', 'Release', 'tfjs_kaf.node');
+  const resolved = resolveAddon();
+  return 'path' in resolved ? resolved.path : path.join(packageRoot, 'build', 'Release', 'tfjs_kaf.node');
+}
+
+const firstLine = (text: string): string => text.split('\n')[0].trim();
+
+function describeLoadFailure(file: string, source: NativeSource, err: unknown): string {
+  const cause = firstLine(err instanceof Error ? err.message : String(err));
+  const fix =
+    source === 'prebuilt'
+      ? /GLIBC_/.test(cause)
+        ? `it needs glibc >= ${PREBUILT.glibcFloor}; build the addon for this machine instead: ${rebuildHint(' --build-from-source')}`
+        : `build the addon for this machine instead: ${rebuildHint(' --build-from-source')}`
+      : source === 'local build'
+        ? `rebuild it: ${rebuildHint()}`
+        : 'check $TFJS_KAF_ADDON';
+  return `the ${source === 'TFJS_KAF_ADDON' ? 'addon named by $TFJS_KAF_ADDON' : source + ' addon'} ${file} could not be loaded (${cause}): kaf() runs the tensor-op composition; ${fix}`;
 }
 
 let loaded: NativeLoadResult | undefined;
 
-/** Invalid KAF_* environment settings, ignored by the addon: one process warning each. */
-function warnAboutEnvironment(addon: NativeAddon): void {
-  const key = Symbol.for('tfjs-kaf.environmentWarned');
+/** A process warning, once per JavaScript environment (main thread or worker). */
+function warnOnce(code: string, messages: string[]): void {
+  const key = Symbol.for(`tfjs-kaf.warned.${code}`);
   const registry = globalThis as unknown as Record<symbol, boolean>;
   if (registry[key]) return;
   registry[key] = true;
-  for (const message of addon.info().warnings) process.emitWarning(message, { code: 'TFJS_KAF_ENV' });
+  for (const message of messages) process.emitWarning(message, { code });
 }
 
 export function loadNative(): NativeLoadResult {
   if (loaded === undefined) {
-    const file = addonPath();
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loaded = { addon: require(file) as NativeAddon, path: file };
-      warnAboutEnvironment(loaded.addon!);
-    } catch (err) {
-      loaded = { addon: null, path: file, error: err instanceof Error ? err.message : String(err) };
+    const resolved = resolveAddon();
+    if ('error' in resolved) {
+      loaded = { addon: null, path: path.join(packageRoot, 'prebuilds'), error: resolved.error };
+    } else {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        loaded = { addon: require(resolved.path) as NativeAddon, path: resolved.path, source: resolved.source };
+        // Invalid KAF_* environment settings, ignored by the addon.
+        warnOnce('TFJS_KAF_ENV', loaded.addon!.info().warnings);
+      } catch (err) {
+        loaded = { addon: null, path: resolved.path, source: resolved.source, error: describeLoadFailure(resolved.path, resolved.source, err) };
+      }
     }
+    // npm hides install scripts' output: without the addon, say so once where it is noticed.
+    if (loaded.error) warnOnce('TFJS_KAF_NATIVE', [`tfjs-kaf: ${loaded.error}`]);
   }
   return loaded;
 }

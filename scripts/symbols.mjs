@@ -1,0 +1,16 @@
+// The versioned glibc and libstdc++ symbols a shared object imports (objdump -T), shared by
+// scripts/prebuild.mjs and the prebuilt's test.
+import { execFileSync } from 'node:child_process';
+
+const byVersion = (a, b) => {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+};
+
+export function glibcVersions(file) {
+  const table = execFileSync('objdump', ['-T', file]).toString();
+  const versions = (prefix) => [...new Set([...table.matchAll(new RegExp(`\\b${prefix}_([0-9.]+)\\b`, 'g'))].map((m) => m[1]))].sort(byVersion);
+  const glibc = versions('GLIBC');
+  return { glibc, newest: glibc[glibc.length - 1], glibcxx: [...versions('GLIBCXX'), ...versions('CXXABI')] };
+}
