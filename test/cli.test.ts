@@ -91,6 +91,40 @@ describe('tfjs-kaf train', () => {
     expect(model.layers[1].getClassName()).toBe('KAF');
   });
 
+  it('runs several seeds with --repeat: mean +- sd and paired wins, also in results.json', () => {
+    const out = path.join(work, 'repeat');
+    const run = cli('train', '--quick', '--dataset', 'iris', '--repeat', '3', '--seed', '4', '--out', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^3 seeds \(4 to 6\), each: the same split and batch order for both networks/m);
+    expect(run.stdout).toMatch(/^kaf\s+KAF \(D=20, gaussian, init elu\)\s+\d+\.\d\d \+- \d+\.\d\d%\s+\d+\.\d{4} \+- \d+\.\d{4}$/m);
+    expect(run.stdout).toMatch(/^KAF ahead in [0-3] of 3 seeds \(test accuracy, paired by seed\)$/m);
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(results.runs.map((r: { seed: number }) => r.seed)).toEqual([4, 5, 6]);
+    // The summary recomputed from the runs, independently.
+    for (const variant of ['kaf', 'baseline']) {
+      const accuracies: number[] = results.runs.map((r: { results: { variant: string; testAccuracy: number }[] }) => r.results.find((x) => x.variant === variant)!.testAccuracy);
+      const mean = accuracies.reduce((a, b) => a + b, 0) / 3;
+      const sd = Math.sqrt(accuracies.reduce((a, v) => a + (v - mean) ** 2, 0) / 2);
+      expect(results.summary[variant].testAccuracy.mean).toBeCloseTo(mean, 12);
+      expect(results.summary[variant].testAccuracy.sd).toBeCloseTo(sd, 12);
+    }
+    const wins = results.runs.filter((r: { results: { testAccuracy: number }[] }) => r.results[0].testAccuracy > r.results[1].testAccuracy).length;
+    expect(results.summary.kafAhead).toBe(wins);
+    // Each seed alone gives the same numbers as in the repeated run.
+    const single = cli('train', '--quick', '--dataset', 'iris', '--seed', '5', '--out', path.join(work, 'repeat-5'));
+    const seed5 = JSON.parse(fs.readFileSync(path.join(work, 'repeat-5', 'results.json'), 'utf8'));
+    expect(single.code).toBe(0);
+    expect(seed5.results.map((r: { testAccuracy: number }) => r.testAccuracy)).toEqual(results.runs[1].results.map((r: { testAccuracy: number }) => r.testAccuracy));
+  });
+
+  it('prints its version', () => {
+    for (const flag of ['--version', '-v']) {
+      const run = cli(flag);
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')).version);
+    }
+  });
+
   it('prints usage for --help', () => {
     for (const args of [['--help'], ['train', '--help'], []]) {
       const run = cli(...args);
@@ -108,7 +142,15 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
     ['bad hidden', () => ['train', '--hidden', '64,x'], /^tfjs-kaf: --hidden must be comma-separated positive integers, received '64,x'$/],
     ['bad backend', () => ['train', '--backend', 'gpu'], /^tfjs-kaf: --backend must be one of cpu, tensorflow, received 'gpu'$/],
     ['bad kernel', () => ['train', '--kernel', 'tanh'], /^tfjs-kaf: --kernel must be one of gaussian, relu, softplus, received 'tanh'$/],
-    ['D too small', () => ['train', '--D', '1'], /^tfjs-kaf: --D must be >= 2, received 1$/],
+    ['D too small', () => ['train', '--D', '1'], /^tfjs-kaf: --D must be an integer in \[2, 1024\], received 1$/],
+    ['D too large', () => ['train', '--D', '1025'], /^tfjs-kaf: --D must be an integer in \[2, 1024\], received 1025$/],
+    ['negative epochs, two words', () => ['train', '--epochs', '-1'], /^tfjs-kaf: --epochs must be a positive integer, received '-1'$/],
+    ['negative epochs, one word', () => ['train', '--epochs=-1'], /^tfjs-kaf: --epochs must be a positive integer, received '-1'$/],
+    ['negative seed', () => ['train', '--seed', '-3'], /^tfjs-kaf: --seed must be a non-negative integer, received '-3'$/],
+    ['negative learning rate', () => ['train', '--learning-rate', '-1'], /^tfjs-kaf: --learning-rate must be a positive number, received '-1'$/],
+    ['negative repeat', () => ['train', '--repeat', '-2'], /^tfjs-kaf: --repeat must be a positive integer, received '-2'$/],
+    ['too few samples', () => ['train', '--samples', '2'], /^tfjs-kaf: --samples must be at least 5 \(a train\/test split needs examples on both sides\), received 2$/],
+    ['--out names a file', () => ['train', '--quick', '--dataset', 'iris', '--out', writeCsv('a-file.txt', ['x'])], /^tfjs-kaf: --out .*a-file\.txt: a file is in the way \(expected a folder or a new path\)$/],
     ['data and dataset', () => ['train', '--data', 'x.csv', '--dataset', 'iris'], /^tfjs-kaf: use either --data FILE.csv or --dataset NAME, not both$/],
     ['target without csv', () => ['train', '--target', 'y'], /^tfjs-kaf: --target and --task apply to --data FILE.csv only$/],
     ['missing file', () => ['train', '--data', path.join(work, 'nope.csv')], /^tfjs-kaf: cannot read .*nope\.csv: no such file$/],

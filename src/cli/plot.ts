@@ -2,6 +2,7 @@
 // (solid) over initial (dashed), as SVG; PNG through resvg when it is available.
 import type { KernelName } from '../params';
 import { defaultGamma, dictionary } from '../params';
+import { optionalPackage } from './optional';
 
 export interface ActivationPlotInput {
   title: string;
@@ -70,11 +71,12 @@ export function activationGridSvg(input: ActivationPlotInput): string {
   return parts.join('\n');
 }
 
-/** PNG bytes of an SVG, or null (with the reason) when resvg cannot be loaded on this platform. */
+/** PNG bytes of an SVG, or null (with the reason) when resvg is not installed or cannot load here. */
 export function svgToPng(svg: string): { png: Buffer | null; reason?: string } {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+    const resvg = optionalPackage<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
+    if (resvg === null) return { png: null, reason: 'the PNG needs the package @resvg/resvg-js: npm install @resvg/resvg-js' };
+    const { Resvg } = resvg;
     const rendered = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render();
     return { png: Buffer.from(rendered.asPng()) };
   } catch (err) {

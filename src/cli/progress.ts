@@ -1,5 +1,8 @@
-// A progress bar per epoch on a terminal (cli-progress); silent when stderr is not a TTY.
-import { SingleBar } from 'cli-progress';
+// A progress bar per epoch on a terminal (cli-progress, when installed); silent when stderr is not
+// a TTY.
+import type { SingleBar } from 'cli-progress';
+
+import { optionalPackage } from './optional';
 
 export interface EpochProgress {
   start(label: string, epoch: number, epochs: number, batches: number): void;
@@ -10,8 +13,10 @@ export interface EpochProgress {
 class TerminalProgress implements EpochProgress {
   private bar: SingleBar | null = null;
 
+  constructor(private readonly Bar: typeof SingleBar) {}
+
   start(label: string, epoch: number, epochs: number, batches: number): void {
-    this.bar = new SingleBar({
+    this.bar = new this.Bar({
       format: `${label.padEnd(9)} epoch ${epoch}/${epochs} |{bar}| {value}/{total} batches | loss {loss}`,
       stream: process.stderr,
       hideCursor: true,
@@ -33,5 +38,6 @@ class TerminalProgress implements EpochProgress {
 const silent: EpochProgress = { start() {}, update() {}, stop() {} };
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): EpochProgress {
-  return stream.isTTY ? new TerminalProgress() : silent;
+  const Bar = stream.isTTY ? optionalPackage<typeof import('cli-progress')>('cli-progress')?.SingleBar : undefined;
+  return Bar ? new TerminalProgress(Bar) : silent;
 }

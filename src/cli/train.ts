@@ -31,7 +31,11 @@ export interface TrainReport {
   dataset: { name: string; task: string; features: number; classes: number; train: number; test: number; seed: number };
   backend: string;
   options: TrainOptions;
+  /** The first seed's results (the only ones without --repeat). */
   results: RunResult[];
+  /** With --repeat N > 1: every seed's results, and their summary. */
+  runs?: SeedRun[];
+  summary?: RepeatSummary;
   files: string[];
 }
 
@@ -141,22 +145,101 @@ export function formatTable(report: TrainReport): string {
   ].join('\n');
 }
 
+/** Mean and sample standard deviation. */
+function meanSd(values: number[]): { mean: number; sd: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
+  return { mean, sd: Math.sqrt(variance) };
+}
+
+export interface SeedRun {
+  seed: number;
+  results: RunResult[];
+}
+
+export interface RepeatSummary {
+  seeds: number[];
+  kaf: { testAccuracy: { mean: number; sd: number } | null; testLoss: { mean: number; sd: number } };
+  baseline: { testAccuracy: { mean: number; sd: number } | null; testLoss: { mean: number; sd: number } };
+  /** Seeds where KAF beat the baseline (accuracy; test loss for regression), paired by seed. */
+  kafAhead: number;
+}
+
+export function summarise(runs: SeedRun[], classification: boolean): RepeatSummary {
+  const of = (variant: Variant) => runs.map((r) => r.results.find((x) => x.variant === variant)!);
+  const stats = (variant: Variant) => ({
+    testAccuracy: classification ? meanSd(of(variant).map((r) => r.testAccuracy!)) : null,
+    testLoss: meanSd(of(variant).map((r) => r.testLoss)),
+  });
+  const [kaf, baseline] = [of('kaf'), of('baseline')];
+  const kafAhead = kaf.filter((k, i) => (classification ? k.testAccuracy! > baseline[i].testAccuracy! : k.testLoss < baseline[i].testLoss)).length;
+  return { seeds: runs.map((r) => r.seed), kaf: stats('kaf'), baseline: stats('baseline'), kafAhead };
+}
+
+export function formatSummary(report: TrainReport): string {
+  const summary = report.summary!;
+  const classification = report.dataset.task === 'classification';
+  const pm = (s: { mean: number; sd: number }, scale: number, digits: number, unit = '') => `${(scale * s.mean).toFixed(digits)} +- ${(scale * s.sd).toFixed(digits)}${unit}`;
+  const rows = (['kaf', 'baseline'] as const).map((variant) => {
+    const s = summary[variant];
+    const activation = report.results.find((r) => r.variant === variant)!.activation;
+    return [variant, activation, classification ? pm(s.testAccuracy!, 100, 2, '%') : pm(s.testLoss, 1, 4), pm(s.testLoss, 1, 4)];
+  });
+  const header = ['network', 'activation', classification ? 'test accuracy' : 'test MSE*', 'test loss'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const n = summary.seeds.length;
+  return [
+    `${n} seeds (${summary.seeds[0]} to ${summary.seeds[n - 1]}), each: the same split and batch order for both networks; mean +- sd over seeds`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    `KAF ahead in ${summary.kafAhead} of ${n} seeds (${classification ? 'test accuracy' : 'test loss'}, paired by seed)`,
+  ].join('\n');
+}
+
+/** Creates the output folder before any training: a file in its place is a user error. */
+function prepareOutput(out: string): void {
+  try {
+    fs.mkdirSync(out, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new CliError(`--out ${out}: a file is in the way (expected a folder or a new path)`);
+    throw new CliError(`--out ${out}: cannot create the folder (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
 export async function runTrain(options: TrainOptions, out: (line: string) => void = console.log): Promise<TrainReport> {
   tf.enableProdMode(); // no debug checks, no "use tfjs-node" banner
+  prepareOutput(options.out);
   await selectBackend(options.backend);
   const dataset = loadDataset(options);
-  const split = splitDataset(dataset, options.seed, options.samples);
   const progress = createProgress();
-  const kaf = await trainOne('kaf', options, dataset, split, progress);
-  const baseline = await trainOne('baseline', options, dataset, split, progress);
+  const runs: SeedRun[] = [];
+  let first: { kaf: Awaited<ReturnType<typeof trainOne>>; split: Split } | undefined;
+  for (let r = 0; r < options.repeat; r++) {
+    const seedOptions = { ...options, seed: options.seed + r };
+    const split = splitDataset(dataset, seedOptions.seed, options.samples);
+    const kaf = await trainOne('kaf', seedOptions, dataset, split, progress);
+    const baseline = await trainOne('baseline', seedOptions, dataset, split, progress);
+    runs.push({ seed: seedOptions.seed, results: [kaf.result, baseline.result] });
+    baseline.model.dispose();
+    if (first === undefined) first = { kaf, split };
+    else kaf.model.dispose();
+    if (options.repeat > 1) {
+      const score = (x: RunResult) => (x.testAccuracy !== null ? `${(100 * x.testAccuracy).toFixed(2)}%` : x.testLoss.toFixed(4));
+      out(`seed ${seedOptions.seed}: kaf ${score(kaf.result)}, ${options.baseline} ${score(baseline.result)}`);
+    }
+  }
+  const { kaf, split } = first!;
   const report: TrainReport = {
     dataset: { name: dataset.name, task: dataset.task, features: dataset.features, classes: dataset.classes, train: split.train.count, test: split.test.count, seed: split.seed },
     backend: tf.getBackend(),
     options,
-    results: [kaf.result, baseline.result],
+    results: runs[0].results,
+    ...(options.repeat > 1 ? { runs, summary: summarise(runs, dataset.task === 'classification') } : {}),
     files: [],
   };
-  fs.mkdirSync(options.out, { recursive: true });
   const write = (name: string, data: string | Buffer) => {
     fs.writeFileSync(path.join(options.out, name), data);
     report.files.push(path.join(options.out, name));
@@ -182,8 +265,8 @@ export async function runTrain(options: TrainOptions, out: (line: string) => voi
   }
   write('results.json', JSON.stringify(report, null, 2) + '\n');
   kaf.model.dispose();
-  baseline.model.dispose();
   out(formatTable(report));
-  out(`wrote ${report.files.join(', ')}`);
+  if (report.summary) out(formatSummary(report));
+  out(`wrote ${report.files.join(', ')}${options.repeat > 1 ? ` (model and plot: seed ${options.seed})` : ''}`);
   return report;
 }
