@@ -9,7 +9,8 @@
 
 extern "C" uint32_t arc4random(void) {
   uint32_t value = 0;
-  while (getrandom(&value, sizeof value, 0) != static_cast<ssize_t>(sizeof value) && errno == EINTR) {
+  while (getrandom(&value, sizeof value, 0) != static_cast<ssize_t>(sizeof value) &&
+         errno == EINTR) {
   }
   return value;
 }
