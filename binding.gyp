@@ -1,23 +1,10 @@
 {
-  # node-gyp build of the CPU addon (the same sources as CMakeLists.txt, without CUDA).
+  # node-gyp build of the CPU addon: the sources of native/sources.json (as CMakeLists.txt), without CUDA.
   "targets": [
     {
       "target_name": "tfjs_kaf",
       "sources": [
-        "native/kaf/kaf_cpu.cc",
-        "native/kaf/kaf2d_cpu.cc",
-        "native/kaf/parallel_passes.cc",
-        "native/kaf/thread_pool.cc",
-        "native/node/addon.cc",
-        "native/node/arguments.cc",
-        "native/node/cuda_ops.cc",
-        "native/node/cuda_tensor.cc",
-        "native/node/cpu_ops.cc",
-        "native/node/tensorflow_ops.cc",
-        "native/tensorflow/tf_capi.cc",
-        "native/tensorflow/tf_ops.cc",
-        "native/cuda/cuda_runtime_info_stub.cc",
-        "native/cuda/kaf_cuda_stub.cc"
+        "<!@(node -p \"const s = require('./native/sources.json'); [...s.kernels, ...s.tensorflow, ...s.node, ...s.cudaStubs].join(' ')\")"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "libraries": ["-ldl"],
