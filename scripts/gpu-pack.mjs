@@ -35,4 +35,10 @@ if (!existsSync(nodeXz) || !existsSync(stamp) || execFileSync('cat', [stamp]).to
 const size = (file) => `${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`;
 console.log(`[gpu:pack] .device/node.xz (${size(nodeXz)}, Node ${process.version}), .device/tfjs_kaf.node (${size(path.join(device, 'tfjs_kaf.node'))}, CUDA runtime ${info.cuda.runtimeVersion})`);
 console.log('[gpu:pack] .device/dist (the compiled JS)');
+// The TensorFlow contract harness with CUDA (the GPU kernels registered through the C API).
+const harness = path.join(device, 'tf_contract');
+rmSync(harness, { recursive: true, force: true });
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build-tf-contract.mjs'), '--cuda', '--out', harness], { cwd: root, stdio: 'inherit' });
+rmSync(path.join(harness, 'obj'), { recursive: true, force: true });
+console.log(`[gpu:pack] .device/tf_contract (the contract harness, ${size(path.join(harness, 'contract'))})`);
 console.log('[gpu:pack] on the GPU machine, from the repository root: bash bench/gpu/run.sh');

@@ -33,8 +33,16 @@ export interface KafInfo {
   tensorflow?: {
     registered: boolean;
     error?: string;
+    /** TF_Version() of the TensorFlow that tfjs-node loaded (2.9.1 for tfjs-node 4.22's download). */
+    version?: string;
     ops: string[];
-    runs: { forward: number; backward: number; forward2d: number; backward2d: number };
+    /**
+     * Whether the ops also have GPU kernels in TensorFlow (tfjs-node-gpu with a GPU our CUDA
+     * runtime can use), why not, and how they order their work with TensorFlow's streams.
+     */
+    gpu: { registered: boolean; reason?: string; sync?: string };
+    /** Kernel executions: forward ... backward2d on the CPU, gpu: all GPU kernels. */
+    runs: { forward: number; backward: number; forward2d: number; backward2d: number; gpu: number };
   };
 }
 
@@ -51,10 +59,14 @@ export function info(): KafInfo {
     tensorflow = {
       registered: registration.ok,
       ...(registration.error ? { error: registration.error } : {}),
+      ...(registration.version ? { version: registration.version } : {}),
       ops: registration.ok
         ? [registration.forwardOp, registration.backwardOp, registration.forward2dOp, registration.backward2dOp]
         : [],
-      runs: loaded.addon?.tensorflowOpCounts() ?? { forward: 0, backward: 0, forward2d: 0, backward2d: 0 },
+      gpu: registration.gpu
+        ? { registered: registration.gpu.registered, ...(registration.gpu.reason ? { reason: registration.gpu.reason } : {}), sync: registration.gpu.sync }
+        : { registered: false, reason: registration.error ?? 'the ops are not registered in TensorFlow' },
+      runs: loaded.addon?.tensorflowOpCounts() ?? { forward: 0, backward: 0, forward2d: 0, backward2d: 0, gpu: 0 },
     };
   }
   return {

@@ -29,10 +29,22 @@ export interface TensorflowRegistration {
   ok: boolean;
   alreadyRegistered: boolean;
   error?: string;
+  /** TF_Version() of the TensorFlow that tfjs-node loaded. */
+  version?: string;
+  /** The GPU kernels: registered, or why not; how they order their work with TensorFlow's. */
+  gpu?: TensorflowGpuRegistration;
   forwardOp: string;
   backwardOp: string;
   forward2dOp: string;
   backward2dOp: string;
+}
+
+export interface TensorflowGpuRegistration {
+  registered: boolean;
+  reason?: string;
+  /** TFJS_KAF_GPU_SYNC: 'stream' (the legacy default stream, no host wait) or 'full'. */
+  sync: 'stream' | 'full' | 'unordered';
+  warning?: string;
 }
 
 /** Device memory held by the addon (CudaTensor in native/node/cuda_ops.cc). */
@@ -54,7 +66,7 @@ export interface NativeAddon {
   /** Registers TfjsKaf / TfjsKafGrad in the process's TensorFlow, once per process. */
   registerTensorflowOps(): TensorflowRegistration;
   /** How many times each TensorFlow kernel ran. */
-  tensorflowOpCounts(): { forward: number; backward: number; forward2d: number; backward2d: number };
+  tensorflowOpCounts(): { forward: number; backward: number; forward2d: number; backward2d: number; gpu: number };
   info(): { threads: number; cuda: NativeCudaInfo; limits: Limits; warnings: string[] };
   kafForward: NativeForward<Float32Array>;
   kafBackward: NativeBackward<Float32Array>;

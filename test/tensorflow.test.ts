@@ -30,6 +30,14 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
     const report = kafLib.info();
     expect(report.backends.tensorflow).toBe('tensorflow-op');
     expect(report.tensorflow).toMatchObject({ registered: true, ops: ['TfjsKaf', 'TfjsKafGrad', 'TfjsKaf2d', 'TfjsKaf2dGrad'] });
+    // TF_Version of the TensorFlow that tfjs-node loaded (the wheel's, from npm run setup:tfjs-node).
+    expect(report.tensorflow!.version).toMatch(/^2\.\d+\.\d+/);
+    // A CPU build of TensorFlow: no GPU kernel, and the reason says so.
+    expect(report.tensorflow!.gpu).toEqual({
+      registered: false,
+      reason: "the loaded TensorFlow has no GPU kernels (a CPU build, as @tensorflow/tfjs-node's): its ops, and these, run on the CPU",
+      sync: 'stream',
+    });
   });
 
   it('runs forward and backward as TensorFlow kernels (execution counters in the addon)', () => {

@@ -2,6 +2,7 @@
 // Nothing here runs at module load, so tfjs-kaf loads (and info() reports) without TensorFlow.
 #include "tensorflow_ops.h"
 
+#include "../tensorflow/tf_gpu_kernels.h"
 #include "../tensorflow/tf_ops.h"
 #include "arguments.h"
 
@@ -10,7 +11,8 @@ namespace kafnode {
 namespace {
 
 // registerTensorflowOps() -> { ok, alreadyRegistered, error?, forwardOp, backwardOp, forward2dOp,
-//                              backward2dOp }
+//                              backward2dOp, version?, gpu?: { registered, reason?, sync, warning?
+//                              } }
 Napi::Value registerOps(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kaftf::RegistrationResult result = kaftf::registerKafOps();
@@ -22,11 +24,21 @@ Napi::Value registerOps(const Napi::CallbackInfo& info) {
   out.Set("backwardOp", Napi::String::New(env, kaftf::kBackwardOpName));
   out.Set("forward2dOp", Napi::String::New(env, kaftf::kForward2dOpName));
   out.Set("backward2dOp", Napi::String::New(env, kaftf::kBackward2dOpName));
+  if (!result.version.empty()) out.Set("version", Napi::String::New(env, result.version));
+  if (result.ok) {
+    Napi::Object gpu = Napi::Object::New(env);
+    gpu.Set("registered", Napi::Boolean::New(env, result.gpuRegistered));
+    if (!result.gpuReason.empty()) gpu.Set("reason", Napi::String::New(env, result.gpuReason));
+    gpu.Set("sync", Napi::String::New(env, result.gpuSync));
+    const std::string warning = kaftf::gpuSyncSetting().warning;
+    if (!warning.empty()) gpu.Set("warning", Napi::String::New(env, warning));
+    out.Set("gpu", gpu);
+  }
   return out;
 }
 
-// tensorflowOpCounts() -> { forward, backward, forward2d, backward2d }: kernel executions inside
-// TensorFlow so far.
+// tensorflowOpCounts() -> { forward, backward, forward2d, backward2d, gpu }: kernel executions
+// inside TensorFlow so far (the first four on the CPU, gpu: all GPU kernels).
 Napi::Value opCounts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kaftf::ExecutionCounts counts = kaftf::executionCounts();
@@ -35,6 +47,7 @@ Napi::Value opCounts(const Napi::CallbackInfo& info) {
   out.Set("backward", Napi::Number::New(env, static_cast<double>(counts.backward)));
   out.Set("forward2d", Napi::Number::New(env, static_cast<double>(counts.forward2d)));
   out.Set("backward2d", Napi::Number::New(env, static_cast<double>(counts.backward2d)));
+  out.Set("gpu", Napi::Number::New(env, static_cast<double>(kaftf::gpuExecutionCount())));
   return out;
 }
 

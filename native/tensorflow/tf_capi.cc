@@ -10,19 +10,25 @@ namespace kaftf {
 
 namespace {
 
-// Names under which TensorFlow's C API libraries are loaded (sonames of tfjs-node's libtensorflow
-// and of the pip wheel's libraries). RTLD_NOLOAD: only find what is already there.
-constexpr const char* kLibraryNames[] = {"libtensorflow_cc.so.2", "libtensorflow_framework.so.2",
-                                         "libtensorflow.so.2"};
+// Names under which TensorFlow's C API libraries are loaded: the pip wheel's (libtensorflow_cc.so.2
+// with libtensorflow_framework.so.2) and the C tarball's that tfjs-node downloads
+// (libtensorflow.so.2 with libtensorflow_framework.so.2; 2.9.1 for tfjs-node 4.22). RTLD_NOLOAD:
+// only find what is already there.
+constexpr const char* kLibraryNames[] = {"libtensorflow_cc.so.2", "libtensorflow.so.2",
+                                         "libtensorflow_framework.so.2"};
 
 // dlsym on a handle also searches that library's dependencies, so the handle of the library that
 // holds the C API (libtensorflow_cc) also finds the op/kernel API (libtensorflow_framework).
 void* openLoaded(const char* name) { return dlopen(name, RTLD_NOLOAD | RTLD_LAZY); }
 
-// Fallback: walk the loaded objects for any path containing "libtensorflow".
+// Fallback: walk the loaded objects for a TensorFlow C library loaded under another name (a
+// versioned file name, say); the framework library alone holds only part of the API.
 int findByPath(struct dl_phdr_info* info, size_t, void* out) {
   const char* name = info->dlpi_name;
-  if (name != nullptr && std::strstr(name, "libtensorflow_cc") != nullptr) {
+  const char* base = name != nullptr ? std::strrchr(name, '/') : nullptr;
+  base = base != nullptr ? base + 1 : name;
+  if (base != nullptr && std::strncmp(base, "libtensorflow", 13) == 0 &&
+      std::strstr(base, "framework") == nullptr) {
     *static_cast<std::string*>(out) = name;
     return 1;
   }
@@ -62,7 +68,7 @@ Loaded load() {
   if (!any) {
     result.error =
         "TensorFlow is not loaded in this process (import @tensorflow/tfjs-node first); "
-        "looked for libtensorflow_cc.so.2 / libtensorflow_framework.so.2";
+        "looked for libtensorflow_cc.so.2, libtensorflow.so.2 and libtensorflow_framework.so.2";
     return result;
   }
   std::string missing;
@@ -96,6 +102,9 @@ Loaded load() {
   KAF_RESOLVE(TF_GetRegisteredKernelsForOp);
   KAF_RESOLVE(TF_DeleteBuffer);
 #undef KAF_RESOLVE
+  std::string optionalMissing;
+  resolve(handles, count, "TF_Version", &a.TF_Version, &optionalMissing);
+  resolve(handles, count, "TF_AllocateTemp", &a.TF_AllocateTemp, &optionalMissing);
   if (!missing.empty()) {
     result.error = "the loaded TensorFlow lacks C API functions: " + missing;
     return result;

@@ -19,6 +19,14 @@ struct TF_OpDefinitionBuilder;
 struct TF_KernelBuilder;
 struct TF_OpKernelConstruction;
 struct TF_OpKernelContext;
+struct TF_Tensor;
+using TF_Bool = unsigned char;
+// kernels.h: where TF_AllocateTemp puts the memory (on_host = 0: the kernel's device).
+struct TF_AllocatorAttributes {
+  size_t struct_size;
+  TF_Bool on_host;
+};
+constexpr size_t kAllocatorAttributesStructSize = sizeof(size_t) + sizeof(TF_Bool);
 struct TF_Buffer {
   const void* data;
   size_t length;
@@ -73,6 +81,12 @@ struct TfApi {
 
   TF_Buffer* (*TF_GetRegisteredKernelsForOp)(const char* name, TF_Status*);
   void (*TF_DeleteBuffer)(TF_Buffer*);
+
+  // Optional: null when the loaded TensorFlow lacks them. TF_Version for info(); TF_AllocateTemp
+  // for the GPU kernels' scratch (without it no GPU kernel is registered).
+  const char* (*TF_Version)();
+  TF_Tensor* (*TF_AllocateTemp)(TF_OpKernelContext*, TF_DataType, const int64_t* dims, int num_dims,
+                                TF_AllocatorAttributes*, TF_Status*);
 };
 
 // Finds the TensorFlow library loaded in this process and resolves every function above.

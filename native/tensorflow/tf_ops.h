@@ -26,9 +26,15 @@ struct RegistrationResult {
   // earlier, or another copy of tfjs-kaf loaded from another path).
   bool alreadyRegistered = false;
   std::string error;
+  std::string version;  // TF_Version() of the loaded TensorFlow; empty when it lacks it
+  // GPU kernels (tf_gpu_kernels.h): registered, or why not; and how they order their work.
+  bool gpuRegistered = false;
+  std::string gpuReason;
+  std::string gpuSync;
 };
 
-// Registers the four ops and their CPU kernels, once per process: later calls (from any thread,
+// Registers the four ops and their CPU kernels, and their GPU kernels where the addon's CUDA and
+// the loaded TensorFlow both have a GPU, once per process: later calls (from any thread,
 // worker_threads included) return the first result. Registering an op twice would abort the
 // process inside TensorFlow, so this is guarded both by a process-wide flag and by asking
 // TensorFlow whether a kernel for the op already exists. Fails (never aborts) when TensorFlow is
