@@ -141,9 +141,10 @@ function describeLoadFailure(file: string, source: NativeSource, err: unknown): 
 
 let loaded: NativeLoadResult | undefined;
 
-/** A process warning, once per JavaScript environment (main thread or worker). */
-function warnOnce(code: string, messages: string[]): void {
-  const key = Symbol.for(`tfjs-kaf.warned.${code}`);
+/** Process warnings, once per code and JavaScript environment (main thread or worker). */
+export function warnOnce(code: string, messages: string[]): void {
+  if (messages.length === 0) return;
+  const key = Symbol.for(`tfjs-kaf.warned.${code}.${messages.join('|')}`);
   const registry = globalThis as unknown as Record<symbol, boolean>;
   if (registry[key]) return;
   registry[key] = true;

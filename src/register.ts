@@ -7,7 +7,7 @@ import { cpuKernelConfigs } from './kernels/cpu';
 import { gradConfigs } from './kernels/gradients';
 import { KAF } from './kernels/names';
 import { tensorflowKernelConfigs } from './kernels/tensorflow';
-import { nativeAddon, type TensorflowRegistration } from './native';
+import { nativeAddon, type TensorflowRegistration, warnOnce } from './native';
 
 function registerKernelOnce(config: tf.KernelConfig): void {
   if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
@@ -37,6 +37,7 @@ export function ensureTensorflowKernels(): TensorflowRegistration {
         ? { ok: false, alreadyRegistered: false, error: 'native addon not loaded', forwardOp: '', backwardOp: '', forward2dOp: '', backward2dOp: '' }
         : addon.registerTensorflowOps();
     if (result.ok) tensorflowKernelConfigs(result).forEach(registerKernelOnce);
+    if (result.gpu?.warning) warnOnce('TFJS_KAF_ENV', [result.gpu.warning]);
     tensorflowRegistration = result;
   }
   return tensorflowRegistration;

@@ -36,7 +36,7 @@ function registerWith(standin: string, env: Record<string, string> = {}) {
   });
   expect(child.signal, child.stderr).toBeNull();
   expect(child.status, child.stderr).toBe(0);
-  return JSON.parse(child.stdout) as { first: Record<string, unknown> & { gpu?: { registered: boolean; reason?: string } }; second: Record<string, unknown> };
+  return JSON.parse(child.stdout) as { first: Record<string, unknown> & { gpu?: { registered: boolean; reason?: string; sync?: string; warning?: string } }; second: Record<string, unknown> };
 }
 
 describe('the TensorFlow C API as the libtensorflow 2.9.1 C tarball lays it out (stand-in)', () => {
@@ -57,6 +57,14 @@ describe('the TensorFlow C API as the libtensorflow 2.9.1 C tarball lays it out 
     expect(first.ok).toBe(true);
     expect(first.gpu?.registered).toBe(false);
     expect(first.gpu?.reason).toMatch(/built without CUDA|finds no usable GPU/);
+  });
+
+  it('TFJS_KAF_GPU_SYNC: full is taken, an invalid value is ignored with a warning', () => {
+    expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'full' }).first.gpu).toMatchObject({ sync: 'full' });
+    expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'fast' }).first.gpu).toMatchObject({
+      sync: 'stream',
+      warning: "TFJS_KAF_GPU_SYNC='fast' is not 'stream' or 'full': ignored, using 'stream'",
+    });
   });
 
   it('a TensorFlow that lacks a required function: no registration, the missing function named, no abort', () => {
