@@ -30,7 +30,7 @@ namespace {
 
 constexpr int kThreads = 256;
 constexpr int kMaxDictSize = static_cast<int>(kaf::kMaxCudaBackwardDictSize);
-constexpr int kWalkSteps = 10;
+constexpr int kWalkSteps = kaf::kWalkSideSteps;
 constexpr float kGaussianClamp = 1e18f;
 
 Status statusOf(cudaError_t error) {
@@ -69,10 +69,10 @@ DeviceParams deviceParams(const kaf::KafParams& p) {
   d.gamma = static_cast<float>(p.gamma);
   d.kernel = static_cast<int>(p.kernel);
   const double s = p.gamma * p.delta() * p.delta();
-  d.walk = p.kernel == kaf::KernelKind::kGaussian && s <= 0.19;
+  d.walk = p.kernel == kaf::KernelKind::kGaussian && kaf::walkApplies(p.gamma, p.delta());
   d.twoGammaDelta = static_cast<float>(2 * p.gamma * p.delta());
   d.gammaDelta2 = static_cast<float>(s);
-  const int maxSegment = 2 * kWalkSteps + 1;
+  const int maxSegment = static_cast<int>(kaf::kMaxWalkSegment);
   const int segments = (d.dictSize + maxSegment - 1) / maxSegment;
   d.segmentLength = (d.dictSize + segments - 1) / segments;
   for (int l = 0; l < kWalkSteps; ++l) d.stepFactor[l] = static_cast<float>(std::exp(-2 * s * l));

@@ -38,10 +38,9 @@
 
 namespace kafcuda {
 
-constexpr int kSideSteps = 10;                        // dictionary points either side of m
-constexpr int kMaxWalkDictSize = 2 * kSideSteps + 1;  // 21
-constexpr double kMaxWalkGammaDelta2 = 0.19;          // as kaf::GaussianWalkKernel
-constexpr double kUnderflowExponent = 87.3;           // expf(-87.3) ~ FLT_MIN
+constexpr int kSideSteps = kaf::kWalkSideSteps;             // dictionary points either side of m
+constexpr int64_t kMaxWalkDictSize = kaf::kMaxWalkSegment;  // one segment: D <= 21
+constexpr double kUnderflowExponent = 87.3;                 // expf(-87.3) ~ FLT_MIN
 constexpr double kLog2e = 1.4426950408889634;
 // Horner while gamma t^2 <= 40, i.e. while the base-2 exponent is >= -40 log2(e).
 constexpr float kHornerExponent2 = static_cast<float>(-40 * kLog2e);
@@ -68,7 +67,7 @@ struct WalkParams {
 
 inline bool walkKernelsApply(const kaf::KafParams& p) {
   return p.kernel == kaf::KernelKind::kGaussian && p.dictSize <= kMaxWalkDictSize &&
-         p.gamma * p.delta() * p.delta() <= kMaxWalkGammaDelta2;
+         kaf::walkApplies(p.gamma, p.delta());
 }
 
 inline WalkParams makeWalkParams(const kaf::KafParams& p) {

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "limits.h"
+
 #if defined(__GNUC__) || defined(__clang__)
 #define KAF_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
@@ -137,13 +139,10 @@ struct SoftplusKernel {
 //   q = exp(-2 gamma delta^2) per step (and g_{i-1} / g_i = q / (g_{i+1} / g_i)),
 // so walks of up to kWalkSteps gaussians from an exact anchor cost two multiplications each. Walks
 // restart from exact values, which bounds the rounding drift to ~10 ulp and means a gaussian that
-// underflowed at an anchor can only hide values below 1e-9 (for gamma delta^2 <= kMaxGammaDelta2;
-// see applies()). Ratios are clamped (1e30) so that 0 * ratio stays 0.
+// underflowed at an anchor can only hide values below 1e-9 (for gamma delta^2 <=
+// kMaxWalkGammaDelta2; see limits.h). Ratios are clamped (1e30) so that 0 * ratio stays 0.
 struct GaussianWalkKernel : GaussianKernel {
-  static constexpr int kWalkSteps = 10;
-  // With s = gamma delta^2 <= 0.19, an anchor that underflowed (gamma t^2 > 87.3) hides at most
-  // exp(-(sqrt(87.3) - 10 sqrt(s))^2) < 2e-11 in the next 10 gaussians (times their alpha).
-  static constexpr double kMaxGammaDelta2 = 0.19;
+  static constexpr int kWalkSteps = kWalkSideSteps;
 
   float twoGammaDelta;
   float gammaDelta2;
@@ -151,9 +150,7 @@ struct GaussianWalkKernel : GaussianKernel {
   float stepFactor[kWalkSteps];  // q^l, l = 0 .. kWalkSteps - 1
   float stepOffset[kWalkSteps];  // (l + 1) delta: t of the l-th step from an anchor, exactly
 
-  static bool applies(double gamma, double delta) {
-    return gamma * delta * delta <= kMaxGammaDelta2;
-  }
+  static bool applies(double gamma, double delta) { return walkApplies(gamma, delta); }
 
   // The segment that starts at dictionary point `first`: its last point and its anchor (middle).
   struct Segment {
@@ -169,8 +166,7 @@ struct GaussianWalkKernel : GaussianKernel {
       : GaussianKernel(gamma),
         twoGammaDelta(static_cast<float>(2 * gamma * delta)),
         gammaDelta2(static_cast<float>(gamma * delta * delta)) {
-    constexpr int64_t kMaxSegment = 2 * kWalkSteps + 1;
-    const int64_t segments = (dictSize + kMaxSegment - 1) / kMaxSegment;
+    const int64_t segments = (dictSize + kMaxWalkSegment - 1) / kMaxWalkSegment;
     segmentLength = (dictSize + segments - 1) / segments;
     for (int l = 0; l < kWalkSteps; ++l) {
       stepFactor[l] = static_cast<float>(std::exp(-2 * gamma * delta * delta * l));

@@ -22,6 +22,20 @@ constexpr int64_t kMaxDictSize2d = 64;  // 2-D: alpha is [units, D, D]
 // Far above any real layer; keeps units * (D + 16) and similar products far from int64 overflow.
 constexpr int64_t kMaxUnits = int64_t{1} << 40;
 
+// The gaussian walk (CPU kernels, and the CUDA fast path): from an exact anchor, up to
+// kWalkSideSteps dictionary points either side are reached by multiplications, so a segment holds
+// at most kMaxWalkSegment points. It applies while gamma * delta^2 <= kMaxWalkGammaDelta2: then an
+// anchor whose gaussian underflowed (gamma t^2 > 87.3) hides at most exp(-(sqrt(87.3) - 10
+// sqrt(0.19))^2) < 2e-11 of sum |alpha| in its segment. The default gamma gives 1/6.
+constexpr int kWalkSideSteps = 10;
+constexpr int64_t kMaxWalkSegment = 2 * kWalkSideSteps + 1;  // 21
+constexpr double kMaxWalkGammaDelta2 = 0.19;
+
+// Whether the walk may replace the exponentials: the one predicate of the CPU and CUDA paths.
+constexpr bool walkApplies(double gamma, double delta) {
+  return gamma * delta * delta <= kMaxWalkGammaDelta2;
+}
+
 // The CUDA kernels' own caps (the `cuda` API): the backward keeps D partial sums per thread, the
 // 2-D kernels D x D per thread.
 constexpr int64_t kMaxCudaBackwardDictSize = 64;
