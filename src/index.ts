@@ -6,5 +6,9 @@ export { info } from './info';
 export { cuda, type CudaDevice, type CudaKaf2dOptions, type CudaKafOptions, DeviceTensor } from './cuda';
 export * from './layers';
 export type { Implementation, KafInfo } from './info';
-export type { Kaf2dOptions, KafOptions, KernelName } from './params';
+export type { BasisFunction, Kaf2dOptions, KafOptions, KernelName } from './params';
+// tfjs kernel names and their Inputs / Attrs types: register a kernel under these names for another
+// backend and kaf() / kaf2d() run it there.
+export { Kaf, Kaf2d, Kaf2dGrad, KafGrad } from './kernels/names';
+export type { Kaf2dGradInputs, Kaf2dInputs, KafAttrs, KafGradInputs, KafInputs } from './kernels/names';
 export { defaultGamma, defaultGamma2d, dictionary } from './params';

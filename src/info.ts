@@ -4,8 +4,11 @@ import { loadNative, type NativeCudaInfo, type NativeSource } from './native';
 import { PREBUILT } from './prebuilt';
 import { ensureTensorflowKernels, hasKafKernel } from './register';
 
-/** Which implementation kaf() uses on a backend. */
-export type Implementation = 'native-cpu' | 'tensorflow-op' | 'tensor-ops';
+/**
+ * Which implementation kaf() uses on a backend: tfjs-kaf's native kernel (cpu), its TensorFlow op
+ * (tensorflow), a kernel registered under the name Kaf by someone else, or the tensor-op composition.
+ */
+export type Implementation = 'native-cpu' | 'tensorflow-op' | 'registered-kernel' | 'tensor-ops';
 
 export interface KafInfo {
   /**
@@ -51,7 +54,7 @@ export function info(): KafInfo {
   const nativeInfo = loaded.addon?.info();
   const backends: Record<string, Implementation> = {};
   for (const name of Object.keys(tf.engine().registryFactory)) {
-    backends[name] = !hasKafKernel(name) ? 'tensor-ops' : name === 'tensorflow' ? 'tensorflow-op' : 'native-cpu';
+    backends[name] = !hasKafKernel(name) ? 'tensor-ops' : name === 'tensorflow' ? 'tensorflow-op' : name === 'cpu' ? 'native-cpu' : 'registered-kernel';
   }
   let tensorflow: KafInfo['tensorflow'];
   if ('tensorflow' in backends) {

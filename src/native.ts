@@ -11,10 +11,11 @@ export interface NativeParams {
   dictSize: number;
   boundary: number;
   gamma: number;
-  kernel: KernelName;
+  kernel: BasisFunction;
 }
 
-export type KernelName = 'gaussian' | 'relu' | 'softplus';
+/** The basis function k(s, d) that alpha mixes: exp(-gamma (s - d)^2), max(0, s - d), log(1 + e^(s - d)). */
+export type BasisFunction = 'gaussian' | 'relu' | 'softplus';
 
 export interface NativeCudaInfo {
   compiled: boolean;

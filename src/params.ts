@@ -1,10 +1,14 @@
 // Options -> validated parameters, shared by every implementation (one place for the errors).
 import { LIMITS } from './limits';
-import type { KernelName } from './native';
+import type { KafAttrs } from './kernels/names';
+import type { BasisFunction } from './native';
 
-export type { KernelName } from './native';
+export type { BasisFunction } from './native';
+export type { KafAttrs } from './kernels/names';
+/** @deprecated The basis-function type is BasisFunction. */
+export type KernelName = BasisFunction;
 
-export const KERNEL_NAMES: readonly KernelName[] = ['gaussian', 'relu', 'softplus'];
+export const BASIS_FUNCTIONS: readonly BasisFunction[] = ['gaussian', 'relu', 'softplus'];
 
 /** Options of kaf() and kafReference(). */
 export interface KafOptions {
@@ -13,7 +17,7 @@ export interface KafOptions {
   /** Width of the gaussian kernel. Default 1 / (6 * delta^2), delta = 2 * boundary / (D - 1). */
   gamma?: number;
   /** The kernel mixed by alpha. Default 'gaussian'. */
-  kernel?: KernelName;
+  kernel?: BasisFunction;
 }
 
 /** Options of kaf2d(): the two-dimensional KAF has only the gaussian kernel. */
@@ -24,13 +28,6 @@ export interface Kaf2dOptions {
   gamma?: number;
 }
 
-/** Fully resolved options: what the kernels receive as attributes. */
-export interface KafAttrs {
-  boundary: number;
-  gamma: number;
-  kernel: KernelName;
-  [key: string]: number | string;
-}
 
 export const DEFAULT_BOUNDARY = 3;
 
@@ -90,10 +87,10 @@ export function checkDictSize(op: string, dictSize: number, twoD: boolean, where
 /** What differs between the 1-D and the 2-D KAF's options. */
 interface Variant {
   defaultGamma: (boundary: number, dictSize: number) => number;
-  kernels: readonly KernelName[];
+  kernels: readonly BasisFunction[];
 }
 
-const VARIANT_1D: Variant = { defaultGamma, kernels: KERNEL_NAMES };
+const VARIANT_1D: Variant = { defaultGamma, kernels: BASIS_FUNCTIONS };
 export const VARIANT_2D: Variant = { defaultGamma: defaultGamma2d, kernels: ['gaussian'] };
 
 /** Validates options against a dictionary of `dictSize` points and fills in the defaults. */

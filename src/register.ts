@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { cpuKernelConfigs } from './kernels/cpu';
 import { gradConfigs } from './kernels/gradients';
-import { KAF } from './kernels/names';
+import { Kaf } from './kernels/names';
 import { tensorflowKernelConfigs } from './kernels/tensorflow';
 import { nativeAddon, type TensorflowRegistration, warnOnce } from './native';
 
@@ -44,7 +44,7 @@ export function ensureTensorflowKernels(): TensorflowRegistration {
 }
 
 /** Whether `kernelName` (KAF by default) has a native kernel on `backendName`. */
-export function hasKafKernel(backendName: string, kernelName: string = KAF): boolean {
+export function hasKafKernel(backendName: string, kernelName: string = Kaf): boolean {
   if (backendName === 'tensorflow') ensureTensorflowKernels();
   return tf.getKernel(kernelName, backendName) !== undefined;
 }

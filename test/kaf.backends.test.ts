@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { freshSeed, randomInputs, randomNormals, Rng } from './helpers/random';
-import { relativeError } from './helpers/reference64';
+import { forward64, relativeError } from './helpers/reference64';
 import { BACKENDS, kafLib, tf, useBackend, useCpuBackend } from './helpers/setup';
 
 const seed = freshSeed();
@@ -70,6 +70,43 @@ describe(`native kernels vs the tensor-op composition (seed ${seed})`, () => {
     expect(relativeError(onFallback.y, onCpu.y)).toBeLessThan(1e-5);
     expect(relativeError(onFallback.dx, onCpu.dx)).toBeLessThan(1e-5);
     expect(relativeError(onFallback.dalpha, onCpu.dalpha)).toBeLessThan(1e-5);
+  });
+
+  it('runs a kernel registered for another backend under the exported name Kaf, with KafAttrs', async () => {
+    const OTHER = 'cpu-with-user-kaf';
+    const cpuBackendClass = (tf.findBackend('cpu') as object).constructor as new () => tf.KernelBackend;
+    tf.registerBackend(OTHER, () => new cpuBackendClass());
+    for (const config of tf.getKernelsForBackend('cpu')) {
+      if (!config.kernelName.startsWith('Kaf')) tf.registerKernel({ ...config, backendName: OTHER });
+    }
+    const seen: kafLib.KafAttrs[] = [];
+    // A user's kernel: the float64 formula, through the backend's own tensor storage.
+    tf.registerKernel({
+      kernelName: kafLib.Kaf,
+      backendName: OTHER,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const x = (inputs as kafLib.KafInputs).x!;
+        const alpha = (inputs as kafLib.KafInputs).alpha!;
+        const a = attrs as unknown as kafLib.KafAttrs;
+        seen.push(a);
+        const cpu = backend as unknown as { readSync(id: object): Float32Array; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo };
+        const [units, dictSize] = alpha.shape;
+        const y = forward64(cpu.readSync(x.dataId), cpu.readSync(alpha.dataId), { units, dictSize, boundary: a.boundary, gamma: a.gamma, kernel: a.kernel });
+        return cpu.makeTensorInfo(x.shape, 'float32', Float32Array.from(y));
+      },
+    });
+    await tf.setBackend(OTHER);
+    try {
+      expect(kafLib.info().backends[OTHER]).toBe('registered-kernel');
+      const rng = new Rng(seed + 7);
+      const xs = randomInputs(rng, 4 * 5, 3);
+      const alphas = randomNormals(rng, 5 * 6);
+      const y = tf.tidy(() => kafLib.kaf(tf.tensor2d(xs, [4, 5]), tf.tensor2d(alphas, [5, 6]), { kernel: 'relu', boundary: 2 }).dataSync());
+      expect(seen).toEqual([{ boundary: 2, gamma: 1 / (6 * 0.8 * 0.8), kernel: 'relu' }]);
+      expect(relativeError(y, forward64(xs, alphas, { units: 5, dictSize: 6, boundary: 2, gamma: 0, kernel: 'relu' }))).toBeLessThan(1e-6);
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 
   it('info() reports the addon, CUDA build flag, threads and per-backend implementation', () => {

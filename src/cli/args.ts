@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { ACTIVATION_NAMES } from '../layers/init';
 import { LIMITS } from '../limits';
-import { KERNEL_NAMES, type KernelName } from '../params';
+import { BASIS_FUNCTIONS, type BasisFunction } from '../params';
 import { CliError } from './errors';
 
 export const BASELINES = ['relu', 'elu', 'tanh'] as const;
@@ -21,7 +21,7 @@ export interface TrainOptions {
   batchSize: number;
   learningRate: number;
   D: number;
-  kernel: KernelName;
+  kernel: BasisFunction;
   init: string;
   baseline: Baseline;
   seed: number;
@@ -172,7 +172,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions | null {
     batchSize: positiveInt('batch-size', str('batch-size'), quick ? 32 : 64),
     learningRate: positiveNumber('learning-rate', str('learning-rate'), dataset === 'mnist' ? 0.001 : 0.01),
     D,
-    kernel: oneOf('kernel', str('kernel'), KERNEL_NAMES, 'gaussian'),
+    kernel: oneOf('kernel', str('kernel'), BASIS_FUNCTIONS, 'gaussian'),
     init: oneOf('init', str('init'), ['random', ...ACTIVATION_NAMES], 'elu'),
     baseline: oneOf('baseline', str('baseline'), BASELINES, 'relu'),
     seed,

@@ -1,6 +1,6 @@
 // A picture of learned activation functions: one small plot per neuron of a KAF layer, learned
 // (solid) over initial (dashed), as SVG; PNG through resvg when it is available.
-import type { KernelName } from '../params';
+import type { BasisFunction } from '../params';
 import { defaultGamma, dictionary } from '../params';
 import { optionalPackage } from './optional';
 
@@ -12,12 +12,12 @@ export interface ActivationPlotInput {
   D: number;
   boundary: number;
   gamma: number | null;
-  kernel: KernelName;
+  kernel: BasisFunction;
   maxNeurons?: number;
 }
 
 /** The KAF of one neuron evaluated in float64 at each of `xs`. */
-export function evaluateKaf(alphaRow: ArrayLike<number>, xs: number[], boundary: number, gamma: number, kernel: KernelName): number[] {
+export function evaluateKaf(alphaRow: ArrayLike<number>, xs: number[], boundary: number, gamma: number, kernel: BasisFunction): number[] {
   const d = dictionary(boundary, alphaRow.length);
   const k = (t: number): number =>
     kernel === 'relu' ? Math.max(0, t) : kernel === 'softplus' ? Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) : Math.exp(-gamma * t * t);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type { NativeAddon, NativeParams } from '../native';
 import type { KafAttrs } from '../params';
-import { KAF, KAF2D, KAF2D_GRAD, KAF_GRAD } from './names';
+import { Kaf, Kaf2d, Kaf2dGrad, KafGrad } from './names';
 
 /** The part of tfjs-backend-cpu's MathBackendCPU these kernels use. */
 interface CpuBackend {
@@ -75,15 +75,15 @@ function kernelConfigs(model: NativeModel): tf.KernelConfig[] {
 export function cpuKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
   return [
     ...kernelConfigs({
-      forwardName: KAF,
-      backwardName: KAF_GRAD,
+      forwardName: Kaf,
+      backwardName: KafGrad,
       forward: addon.kafForward,
       backward: addon.kafBackward,
       outputShape: (x) => x.shape,
     }),
     ...kernelConfigs({
-      forwardName: KAF2D,
-      backwardName: KAF2D_GRAD,
+      forwardName: Kaf2d,
+      backwardName: Kaf2dGrad,
       forward: addon.kaf2dForward,
       backward: addon.kaf2dBackward,
       outputShape: (x) => [...x.shape.slice(0, -1), x.shape[x.shape.length - 1] / 2],

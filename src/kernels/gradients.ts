@@ -3,7 +3,7 @@
 // record it on the tape: they run the tensor-op composition, which tfjs differentiates itself).
 import * as tf from '@tensorflow/tfjs-core';
 
-import { KAF, KAF2D, KAF2D_GRAD, KAF_GRAD } from './names';
+import { Kaf, Kaf2d, Kaf2dGrad, KafGrad } from './names';
 
 function gradConfig(kernelName: string, gradKernelName: string): tf.GradConfig {
   return {
@@ -17,4 +17,4 @@ function gradConfig(kernelName: string, gradKernelName: string): tf.GradConfig {
   };
 }
 
-export const gradConfigs: tf.GradConfig[] = [gradConfig(KAF, KAF_GRAD), gradConfig(KAF2D, KAF2D_GRAD)];
+export const gradConfigs: tf.GradConfig[] = [gradConfig(Kaf, KafGrad), gradConfig(Kaf2d, Kaf2dGrad)];

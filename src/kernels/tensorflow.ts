@@ -5,7 +5,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import type { TensorflowRegistration } from '../native';
 import type { KafAttrs } from '../params';
-import { KAF, KAF2D, KAF2D_GRAD, KAF_GRAD } from './names';
+import { Kaf, Kaf2d, Kaf2dGrad, KafGrad } from './names';
 
 /** An eager op attribute as tfjs-node's binding takes it. */
 interface OpAttr {
@@ -56,7 +56,7 @@ function kernelConfigs(forwardName: string, backwardName: string, forwardOp: str
 
 export function tensorflowKernelConfigs(ops: TensorflowRegistration): tf.KernelConfig[] {
   return [
-    ...kernelConfigs(KAF, KAF_GRAD, ops.forwardOp, ops.backwardOp, true),
-    ...kernelConfigs(KAF2D, KAF2D_GRAD, ops.forward2dOp, ops.backward2dOp, false),
+    ...kernelConfigs(Kaf, KafGrad, ops.forwardOp, ops.backwardOp, true),
+    ...kernelConfigs(Kaf2d, Kaf2dGrad, ops.forward2dOp, ops.backward2dOp, false),
   ];
 }

@@ -1,6 +1,6 @@
 // Initialisation of KAF mixing coefficients by kernel ridge regression, so that every neuron
 // starts as a known activation: alpha = (K + eps I)^-1 f(d), K[i][j] = k(d_i, d_j).
-import type { KernelName } from '../params';
+import type { BasisFunction } from '../params';
 import { checkDictSize, dictionary, resolveAttrs } from '../params';
 
 /** Activations a KAF can be initialised to. */
@@ -24,13 +24,13 @@ export interface RidgeInitOptions {
   /** Gaussian width. Default 1 / (6 delta^2). */
   gamma?: number;
   /** Kernel of the KAF being initialised. Default 'gaussian'. */
-  kernel?: KernelName;
+  kernel?: BasisFunction;
   /** Ridge regularisation. Default 1e-4. */
   eps?: number;
 }
 
 /** k(s, d) in float64, for the Gram matrix. */
-function kernelValue(kernel: KernelName, gamma: number, t: number): number {
+function kernelValue(kernel: BasisFunction, gamma: number, t: number): number {
   if (kernel === 'relu') return Math.max(0, t);
   if (kernel === 'softplus') return Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
   return Math.exp(-gamma * t * t);

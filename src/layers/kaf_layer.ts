@@ -7,7 +7,7 @@ import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 import type { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
 
 import { kaf } from '../ops/kaf';
-import type { KernelName } from '../params';
+import type { BasisFunction } from '../params';
 import { checkDictSize, resolveAttrs } from '../params';
 import { ACTIVATION_NAMES, type ActivationName, ridgeInit } from './init';
 import { type RegularizerConfig, serializeRegularizer, toRegularizer } from './serialization';
@@ -25,7 +25,7 @@ export interface KAFLayerArgs extends LayerArgs {
   /** Gaussian width. Default 1 / (6 delta^2). */
   gamma?: number | null;
   /** Default 'gaussian'. */
-  kernel?: KernelName;
+  kernel?: BasisFunction;
   /** Default 'random'. */
   init?: KafInit;
   /** Standard deviation of the 'random' init. Default 0.3. */
@@ -67,7 +67,7 @@ export class KAF extends layers.Layer {
   readonly D: number;
   readonly boundary: number;
   readonly gamma: number | null;
-  readonly kernel: KernelName;
+  readonly kernel: BasisFunction;
   readonly init: KafInit;
   readonly initScale: number;
   readonly seed: number | null;

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { kafComposition } from '../kernels/reference';
-import { KAF } from '../kernels/names';
+import { Kaf } from '../kernels/names';
 import type { KafOptions } from '../params';
 import { checkDictSize, resolveAttrs } from '../params';
 import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
@@ -39,7 +39,7 @@ export function prepareKaf(
 }
 
 function kaf_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {
-  return runNativeOrComposition(KAF, prepareKaf('kaf', x, alpha, options), kafComposition);
+  return runNativeOrComposition(Kaf, prepareKaf('kaf', x, alpha, options), kafComposition);
 }
 
 function kafReference_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {

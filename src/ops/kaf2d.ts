@@ -2,7 +2,7 @@
 // gaussians over a pair of inputs.
 import * as tf from '@tensorflow/tfjs-core';
 
-import { KAF2D } from '../kernels/names';
+import { Kaf2d } from '../kernels/names';
 import { kaf2dComposition } from '../kernels/reference';
 import type { Kaf2dOptions } from '../params';
 import { checkDictSize, resolveAttrs, VARIANT_2D } from '../params';
@@ -42,7 +42,7 @@ function prepareKaf2d(
 }
 
 function kaf2d_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
-  return runNativeOrComposition(KAF2D, prepareKaf2d('kaf2d', x, alpha, options), kaf2dComposition);
+  return runNativeOrComposition(Kaf2d, prepareKaf2d('kaf2d', x, alpha, options), kaf2dComposition);
 }
 
 function kaf2dReference_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
