@@ -12,4 +12,5 @@ export const layers = {
 export { KAF, KAF2D };
 export type { KafInit, KAFLayerArgs } from './kaf_layer';
 export type { KAF2DLayerArgs } from './kaf2d_layer';
-export { ACTIVATION_NAMES, type ActivationName, ridgeInit, type RidgeInitOptions } from './init';
+export { ACTIVATION_NAMES, type ActivationName, KafRidge, type KafRidgeConfig, ridgeInit, type RidgeInitOptions } from './init';
+export type { AlphaInitializer, KafLayerBase, KafLayerBaseArgs } from './kaf_base';

@@ -1,5 +1,10 @@
 // Initialisation of KAF mixing coefficients by kernel ridge regression, so that every neuron
 // starts as a known activation: alpha = (K + eps I)^-1 f(d), K[i][j] = k(d_i, d_j).
+import * as tf from '@tensorflow/tfjs-core';
+import { initializers } from '@tensorflow/tfjs-layers';
+import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
+import type { Shape } from '@tensorflow/tfjs-layers';
+
 import type { BasisFunction } from '../params';
 import { checkDictSize, dictionary, resolveAttrs } from '../params';
 
@@ -74,7 +79,7 @@ export function ridgeInit(f: ActivationName | ((x: number) => number), options: 
   const eps = options.eps ?? 1e-4;
   const kernel = options.kernel ?? 'gaussian';
   checkDictSize('ridgeInit', D, false, 'options.D');
-  const { boundary, gamma } = resolveAttrs('ridgeInit', { boundary: options.boundary, gamma: options.gamma }, D);
+  const { boundary, gamma } = resolveAttrs('ridgeInit', { boundary: options.boundary ?? undefined, gamma: options.gamma ?? undefined }, D);
   if (!(eps >= 0) || !Number.isFinite(eps)) throw new Error(`ridgeInit: options.eps must be a finite number >= 0, received ${eps}`);
   const d = dictionary(boundary, D);
   const gram = d.map((di, i) => d.map((dj, j) => kernelValue(kernel, gamma, di - dj) + (i === j ? eps : 0)));
@@ -85,3 +90,67 @@ export function ridgeInit(f: ActivationName | ((x: number) => number), options: 
   });
   return solveLinear(gram, targets);
 }
+
+export interface KafRidgeConfig {
+  /** The activation every unit starts as. */
+  activation: ActivationName;
+  /** The dictionary of the layer it initialises (D comes from alpha's shape). */
+  boundary?: number;
+  gamma?: number | null;
+  kernel?: BasisFunction;
+  eps?: number;
+}
+
+/**
+ * alpha's initializer that makes every unit of a KAF layer start as `activation` (ridgeInit on
+ * the layer's dictionary, the same row for every unit); registered with tf.serialization, so a
+ * saved model names it. A layer given `alphaInitializer: 'elu'` builds one with its own
+ * dictionary; a function instead of a name works too, but is not serialisable (a saved model then
+ * records zeros: its weights hold the coefficients).
+ */
+// tfjs-layers' Initializer base class, taken from its bundle (the class itself is not exported; its
+// dist/ files are ES modules that CommonJS cannot load, and a second copy would fail instanceof).
+const InitializerBase = Object.getPrototypeOf(Object.getPrototypeOf(initializers.zeros()).constructor) as abstract new () => Initializer;
+
+export class KafRidge extends InitializerBase {
+  static className = 'KafRidge';
+  readonly activation: ActivationName | ((x: number) => number);
+  readonly boundary: number | undefined;
+  readonly gamma: number | null;
+  readonly kernel: BasisFunction;
+  readonly eps: number;
+
+  constructor(config: Omit<KafRidgeConfig, 'activation'> & { activation: ActivationName | ((x: number) => number) }) {
+    super();
+    if (typeof config.activation !== 'function' && !ACTIVATION_NAMES.includes(config.activation)) {
+      throw new Error(`KafRidge: activation must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(config.activation)}`);
+    }
+    this.activation = config.activation;
+    this.boundary = config.boundary;
+    this.gamma = config.gamma ?? null;
+    this.kernel = config.kernel ?? 'gaussian';
+    this.eps = config.eps ?? 1e-4;
+  }
+
+  apply(shape: Shape): tf.Tensor {
+    const [units, D] = shape as number[];
+    if (shape.length !== 2) throw new Error(`KafRidge: initialises alpha [units, D], received shape [${shape.join(', ')}]`);
+    const row = ridgeInit(this.activation, { D, boundary: this.boundary, gamma: this.gamma ?? undefined, kernel: this.kernel, eps: this.eps });
+    return tf.tidy(() => tf.tile(tf.tensor2d(row, [1, D]), [units, 1]));
+  }
+
+  /** Whether a saved model can name it (a function cannot be serialised). */
+  get serializable(): boolean {
+    return typeof this.activation === 'string';
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { activation: this.activation as ActivationName, boundary: this.boundary ?? null, gamma: this.gamma, kernel: this.kernel, eps: this.eps };
+  }
+
+  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    return new cls(config);
+  }
+}
+
+tf.serialization.registerClass(KafRidge);
