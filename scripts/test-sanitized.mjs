@@ -36,11 +36,11 @@ const files = [
   'test/addon.hostile.test.ts',
   'test/addon.fuzz.test.ts',
   'test/addon.termination.test.ts',
-  'test/determinism.test.ts',
-  'test/workers.test.ts',
+  'test/kaf.determinism.test.ts',
+  'test/addon.workers.test.ts',
   'test/kaf.forward.test.ts',
   'test/kaf.gradients.test.ts',
-  'test/kaf2d.test.ts',
-  'test/walk-width.test.ts',
+  'test/kaf2d.ops.test.ts',
+  'test/kaf.walk-width.test.ts',
 ];
 run(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files], env);

@@ -1,6 +1,6 @@
 // Runs the CUDA fast path's thread bodies (native/cuda/walk_kernels.h) on the CPU, thread by thread
 // and chunk by chunk as the GPU grid would, against a float64 reference written here. Compiled
-// and run by test/cuda-walk.test.ts: the GPU code's arithmetic and indexing are checked on every
+// and run by test/cuda.walk.test.ts: the GPU code's arithmetic and indexing are checked on every
 // machine, not only on the GPU.
 //
 //   walk_kernels_check SEED   -> one JSON line per case, then {"failures": N}

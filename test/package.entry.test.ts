@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ConsumerProject, repositoryRoot } from './helpers/consumer';
+import { forward64, relativeError } from './helpers/reference64';
 
 let consumer: ConsumerProject;
 beforeAll(() => {
@@ -14,22 +15,29 @@ afterAll(() => consumer.dispose());
 
 const check = `
 const y = kaf(tf.tensor2d([[0.5, -1]]), tf.tensor2d([[1, 2, 3], [4, 5, 6]]));
-console.log(JSON.stringify({ shape: y.shape, finite: Array.from(y.dataSync()).every(Number.isFinite), backend: info().backends.cpu }));`;
+console.log(JSON.stringify({ shape: y.shape, y: Array.from(y.dataSync()), backend: info().backends.cpu }));`;
 
-const lastJson = (out: string): unknown => JSON.parse(out.trim().split('\n').pop()!);
-const expected = { shape: [1, 2], finite: true, backend: 'native-cpu' };
+type Result = { shape: number[]; y: number[]; backend: string };
+const lastJson = (out: string): Result => JSON.parse(out.trim().split('\n').pop()!);
+// The values themselves, against the float64 formula (D = 3 on [-3, 3]: gamma = 1 / 54).
+const y64 = forward64([0.5, -1], [1, 2, 3, 4, 5, 6], { units: 2, dictSize: 3, boundary: 3, gamma: 1 / 54, kernel: 'gaussian' });
+function expectResult(result: Result): void {
+  expect(result.shape).toEqual([1, 2]);
+  expect(result.backend).toBe('native-cpu');
+  expect(relativeError(result.y, y64)).toBeLessThan(1e-6);
+}
 
 describe('package entry points', () => {
   it('works with require()', () => {
-    expect(lastJson(consumer.run('use.cjs', `const tf = require('@tensorflow/tfjs');\nconst { kaf, info } = require('tfjs-kaf');${check}`))).toEqual(expected);
+    expectResult(lastJson(consumer.run('use.cjs', `const tf = require('@tensorflow/tfjs');\nconst { kaf, info } = require('tfjs-kaf');${check}`)));
   });
 
   it('works with import', () => {
-    expect(lastJson(consumer.run('use.mjs', `import * as tf from '@tensorflow/tfjs';\nimport { kaf, info } from 'tfjs-kaf';${check}`))).toEqual(expected);
+    expectResult(lastJson(consumer.run('use.mjs', `import * as tf from '@tensorflow/tfjs';\nimport { kaf, info } from 'tfjs-kaf';${check}`)));
   });
 
   it('registers its kernels whether it is imported before or after tfjs', () => {
-    expect(lastJson(consumer.run('first.cjs', `const { kaf, info } = require('tfjs-kaf');\nconst tf = require('@tensorflow/tfjs');${check}`))).toEqual(expected);
+    expectResult(lastJson(consumer.run('first.cjs', `const { kaf, info } = require('tfjs-kaf');\nconst tf = require('@tensorflow/tfjs');${check}`)));
   });
 
   it('ships type declarations', () => {
