@@ -77,6 +77,23 @@ export interface NativeAddon {
   cudaKafBackward: NativeBackward<NativeCudaTensor>;
   cudaKaf2dForward: NativeForward<NativeCudaTensor>;
   cudaKaf2dBackward: NativeBackward<NativeCudaTensor>;
+  /**
+   * Benchmarks only (bench/gpu): milliseconds of each of `repeats` runs of the forward, backward or
+   * both, timed with CUDA events on the given tensors (out, outAlpha, outDx receive the results).
+   */
+  _cudaTime(
+    kind: 'forward' | 'backward' | 'forwardBackward',
+    repeats: number,
+    x: NativeCudaTensor,
+    alpha: NativeCudaTensor,
+    dy: NativeCudaTensor,
+    params: NativeParams,
+    out: NativeCudaTensor,
+    outAlpha: NativeCudaTensor,
+    outDx: NativeCudaTensor,
+  ): number[];
+  /** Benchmarks only: milliseconds of each of `repeats` device-to-device copies of `bytes`. */
+  _cudaCopyBandwidth(bytes: number, repeats: number): number[];
   /** 2-D KAF: params.units = M, x holds rows of 2M, alpha is [M, D, D], y rows of M. */
   kaf2dForward: NativeForward<Float32Array>;
   kaf2dBackward: NativeBackward<Float32Array>;

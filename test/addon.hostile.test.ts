@@ -34,7 +34,7 @@ const cases: [string, string, RegExp][] = [
   ['cudaTensorHugeLength', 'RangeError', /CudaTensor: argument 'length' must be an integer in \[0, 4e12\], received number 1e\+300/],
   ['cudaTensorNaNLength', 'RangeError', /CudaTensor: argument 'length' must be an integer in \[0, 4e12\], received number NaN/],
   ['cudaTensorTwoTo63', 'RangeError', /CudaTensor: argument 'length' must be an integer in \[0, 4e12\]/],
-  ['cudaTimeRepeatsWrap', 'RangeError', /cudaTime: repeats must be an integer in \[1, 100000\], received number 4294967301/],
+  ['cudaTimeRepeatsWrap', 'RangeError', /_cudaTime: repeats must be an integer in \[1, 100000\], received number 4294967301/],
   // Outputs sharing memory with inputs (exact in-place included) or with each other.
   ['forwardOutputOverlapsInput', 'RangeError', /kafForward: output 'y' shares memory with input 'x'/],
   ['forwardInPlace', 'RangeError', /kafForward: output 'y' shares memory with input 'x'/],

@@ -236,17 +236,17 @@ for (const [rows, units] of mode === 'timings' ? [[8192, 4096], [256, 1024]] : [
   const dy = tensor(Float32Array.from({ length: count }, normal));
   const [y, dx, dalpha] = [poisoned(count), poisoned(count), poisoned(units * dictSize)];
   const reps = rows * units > 1e7 ? 50 : 200;
-  addon.cudaTime('forwardBackward', 5, x, alpha, dy, p, y, dalpha, dx); // warm-up
-  const forward = median(addon.cudaTime('forward', reps, x, alpha, dy, p, y, dalpha, dx));
-  const forwardBackward = median(addon.cudaTime('forwardBackward', reps, x, alpha, dy, p, y, dalpha, dx));
-  const backward = median(addon.cudaTime('backward', reps, x, alpha, dy, p, y, dalpha, dx));
+  addon._cudaTime('forwardBackward', 5, x, alpha, dy, p, y, dalpha, dx); // warm-up
+  const forward = median(addon._cudaTime('forward', reps, x, alpha, dy, p, y, dalpha, dx));
+  const forwardBackward = median(addon._cudaTime('forwardBackward', reps, x, alpha, dy, p, y, dalpha, dx));
+  const backward = median(addon._cudaTime('backward', reps, x, alpha, dy, p, y, dalpha, dx));
   // The timed outputs are checked too (a fast kernel that wrote nothing would time well).
   const sample = Math.min(count, 4096);
   const yOut = y.download().subarray(0, sample), dxOut = dx.download().subarray(0, sample);
   const written = yOut.every(Number.isFinite) && dxOut.every(Number.isFinite) && dalpha.download().every(Number.isFinite);
   record(`timed outputs written [${rows} x ${units}]`, written, {});
   const bytes = count * 4;
-  const copy = median(addon.cudaCopyBandwidth(bytes, reps));
+  const copy = median(addon._cudaCopyBandwidth(bytes, reps));
   // Floors: forward reads x and writes y (one copy of x's size); forward+backward also reads x
   // and dy and writes dx (2.5 copies' worth of traffic).
   const floorForward = copy;

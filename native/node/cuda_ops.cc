@@ -155,7 +155,7 @@ Napi::Array toArray(Napi::Env env, const std::vector<float>& times) {
   return result;
 }
 
-// cudaTime(kind, repeats, x, alpha, dy, params, out, outAlpha, outDx) -> milliseconds of each
+// _cudaTime(kind, repeats, x, alpha, dy, params, out, outAlpha, outDx) -> milliseconds of each
 // repeat measured with CUDA events; kind 'forward' | 'backward' | 'forwardBackward'. For
 // benchmarks.
 Napi::Value timeKaf(const Napi::CallbackInfo& info) {
@@ -163,16 +163,16 @@ Napi::Value timeKaf(const Napi::CallbackInfo& info) {
   // kind and repeats are plain values (reading them runs no JavaScript): checked first.
   if (!info[0].IsString()) {
     throw Napi::TypeError::New(
-        env, "cudaTime: argument 'kind' must be a string, received " + describeValue(info[0]));
+        env, "_cudaTime: argument 'kind' must be a string, received " + describeValue(info[0]));
   }
   const std::string kind = info[0].As<Napi::String>().Utf8Value();
   if (kind != "forward" && kind != "backward" && kind != "forwardBackward") {
     throw Napi::RangeError::New(
-        env, "cudaTime: kind must be 'forward', 'backward' or 'forwardBackward', received '" +
+        env, "_cudaTime: kind must be 'forward', 'backward' or 'forwardBackward', received '" +
                  kind + "'");
   }
-  const int repeats = requireRepeats(env, "cudaTime", info[1]);
-  const CallArguments args(info, "cudaTime", 5, kaf::Model::k1d);
+  const int repeats = requireRepeats(env, "_cudaTime", info[1]);
+  const CallArguments args(info, "_cudaTime", 5, kaf::Model::k1d);
   if (kind != "forward") requireCudaDictSize(args, kaf::kMaxCudaBackwardDictSize, "on CUDA");
   CudaTensor* x = CudaTensor::argument(args, 2, "x");
   CudaTensor* alpha = CudaTensor::argument(args, 3, "alpha");
@@ -212,14 +212,14 @@ Napi::Value timeKaf(const Napi::CallbackInfo& info) {
   return toArray(env, times);
 }
 
-// cudaCopyBandwidth(bytes, repeats) -> milliseconds of each device-to-device copy of `bytes`.
+// _cudaCopyBandwidth(bytes, repeats) -> milliseconds of each device-to-device copy of `bytes`.
 Napi::Value copyBandwidth(const Napi::CallbackInfo& info) {
-  constexpr const char* fn = "cudaCopyBandwidth";
+  constexpr const char* fn = "_cudaCopyBandwidth";
   Napi::Env env = info.Env();
   const double bytes = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
   if (!(bytes > 0 && bytes <= 1e11) || bytes != static_cast<double>(static_cast<int64_t>(bytes))) {
     throw Napi::RangeError::New(
-        env, "cudaCopyBandwidth: bytes must be an integer in (0, 1e11], received " +
+        env, "_cudaCopyBandwidth: bytes must be an integer in (0, 1e11], received " +
                  describeValue(info[0]));
   }
   const int repeats = requireRepeats(env, fn, info[1]);
@@ -247,8 +247,8 @@ void registerCudaOps(Napi::Env env, Napi::Object exports) {
   exportFunction<backward<kaf::Model::k1d>>(env, exports, "cudaKafBackward");
   exportFunction<forward<kaf::Model::k2d>>(env, exports, "cudaKaf2dForward");
   exportFunction<backward<kaf::Model::k2d>>(env, exports, "cudaKaf2dBackward");
-  exportFunction<timeKaf>(env, exports, "cudaTime");
-  exportFunction<copyBandwidth>(env, exports, "cudaCopyBandwidth");
+  exportFunction<timeKaf>(env, exports, "_cudaTime");
+  exportFunction<copyBandwidth>(env, exports, "_cudaCopyBandwidth");
 }
 
 }  // namespace kafnode
