@@ -7,8 +7,7 @@
 //   default gamma gives 1/6). A thread owns a unit and a chunk of rows, alpha sits in registers,
 //   and a row of D gaussians costs two exp2 and a division (neighbouring gaussians differ by a
 //   factor carried by multiplication). Forward: 1 launch; backward: 2 (per-chunk dalpha sums,
-//   then their fixed-order reduction). Measured on an H100 at [8192 x 4096], D = 20: forward 1.16x
-//   and forward+backward 1.49x the device-copy time of the same bytes (BENCHMARKS.md).
+//   then their fixed-order reduction). Timings against the copy floor: BENCHMARKS.md.
 // - the general path (below): any D, relu and softplus, narrow gaussians. One thread per element
 //   in the forward, walks of up to 21 gaussians per segment with full-precision expf; backward
 //   with D partial sums per thread (in double) and the same two-pass reduction.
@@ -402,10 +401,8 @@ std::atomic<int64_t> forward4Wave[kMaxCachedDevices];
 std::atomic<int64_t> forward8Wave[kMaxCachedDevices];
 std::atomic<int64_t> backwardWave[kMaxCachedDevices];
 
-// KAF_CUDA_FORWARD_ROWS=4|8: rows per group in the forward (walk_kernels.h). 4 by default: on an
-// H100 at [8192 x 4096], D = 20, 4 rows (52 registers, 9 blocks per multiprocessor) ran the
-// forward in 0.111 ms and 8 rows (62 registers, 8 blocks) in 0.135 ms (bench/gpu/run.sh, which
-// times both).
+// KAF_CUDA_FORWARD_ROWS=4|8: rows per group in the forward (walk_kernels.h); 4, the faster on
+// an H100 (fewer registers, more resident blocks), by default. bench/gpu/run.sh times both.
 int forwardRowsInFlight() {
   static const int rows = [] {
     const char* value = std::getenv("KAF_CUDA_FORWARD_ROWS");

@@ -169,8 +169,8 @@ KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients&
 // Backward over units [first, last) of every row; dalpha into
 // partial[perUnit][columnPartialStride(first, last)] at (unit - first). Rows are taken in groups
 // of kRowGroup: within a group the contributions are summed in float (a vector add per
-// dictionary point, where a double sum costs conversions: the backward ran twice as fast without
-// them), and each group's sums are added to the double partial in group order. Blocks whose
+// dictionary point; a double sum would cost conversions), and each group's sums are added to the
+// double partial in group order. Blocks whose
 // Block::kRowsPerCall > 1 take the full blocks of that many rows per call (backwardRows, which
 // sums those rows' contributions first). The order depends on the shapes only, so dalpha stays
 // bit-identical for any thread count; a float sum of 16 terms is off by at most ~16 ulp of their
