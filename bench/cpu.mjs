@@ -1,4 +1,4 @@
-// CPU benchmark: kaf (native) vs kafReference (tensor ops) vs tf.relu, forward and
+// CPU benchmark: kaf (native) vs kafComposition (tensor ops) vs tf.relu, forward and
 // forward+backward, on one tfjs backend, in one run. Prints medians, ratios, and the peak tensor
 // memory of one forward+backward step (tf.profile: every tensor tfjs allocates, intermediates
 // included; scratch memory inside a native kernel is not counted, and is O(N * D) for kaf).
@@ -45,7 +45,7 @@ const refReps = Number(args['ref-reps']);
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'; // TensorFlow's C++ notices off
 const tf = require(args.backend === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs');
-const { kaf, kafReference, info } = require('../dist/index.js');
+const { kaf, kafComposition, info } = require('../dist/index.js');
 
 await tf.setBackend(args.backend);
 await tf.ready();
@@ -75,7 +75,7 @@ function median(run, count, read = false) {
 }
 
 const kafGrads = tf.grads((a, b) => kaf(a, b));
-const refGrads = tf.grads((a, b) => kafReference(a, b));
+const refGrads = tf.grads((a, b) => kafComposition(a, b));
 const reluGrad = tf.grad((a) => tf.relu(a));
 
 /** Peak bytes of tfjs tensors alive during one forward+backward step, beyond the inputs. */
@@ -101,7 +101,7 @@ async function measure(forward, forwardBackward, count) {
 const results = {
   relu: await measure(() => tf.relu(x), () => reluGrad(x, dy), reps),
   kaf: await measure(() => kaf(x, alpha), () => kafGrads([x, alpha], dy), reps),
-  kafReference: await measure(() => kafReference(x, alpha), () => refGrads([x, alpha], dy), refReps),
+  kafComposition: await measure(() => kafComposition(x, alpha), () => refGrads([x, alpha], dy), refReps),
 };
 
 const report = info();
@@ -123,7 +123,7 @@ const meta = {
 const fmt = (ms) => ms.toFixed(ms < 10 ? 2 : 1).padStart(10);
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`.padStart(10);
 console.log(`\n${meta.cpu} (${meta.cores} cores), ${meta.node}, backend ${meta.backend} (${meta.implementation}), ${meta.threads} threads`);
-console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafReference), ${meta.gcBetweenRuns ? 'garbage collection before each run' : 'no garbage collection between runs (--no-gc)'}\n`);
+console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafComposition), ${meta.gcBetweenRuns ? 'garbage collection before each run' : 'no garbage collection between runs (--no-gc)'}\n`);
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`.padStart(9);
 console.log('op            forward ms  f+read ms  fwd+bwd ms  fwd/relu f+read/relu f+b/relu  peak f+b peak/relu');
 for (const [name, r] of Object.entries(results)) {
@@ -136,7 +136,7 @@ for (const [name, r] of Object.entries(results)) {
 }
 console.log('(f+read: forward then dataSync of the result into JavaScript)');
 console.log(
-  `\nkafReference / kaf: forward ${(results.kafReference.forward / results.kaf.forward).toFixed(1)}x, ` +
-    `forward+backward ${(results.kafReference.forwardBackward / results.kaf.forwardBackward).toFixed(1)}x`,
+  `\nkafComposition / kaf: forward ${(results.kafComposition.forward / results.kaf.forward).toFixed(1)}x, ` +
+    `forward+backward ${(results.kafComposition.forwardBackward / results.kaf.forwardBackward).toFixed(1)}x`,
 );
 if (args.json) writeFileSync(args.json, JSON.stringify({ meta, results }, null, 2));

@@ -6,9 +6,10 @@ import { ensureTensorflowKernels, hasKafKernel } from './register';
 
 /**
  * Which implementation kaf() uses on a backend: tfjs-kaf's native kernel (cpu), its TensorFlow op
- * (tensorflow), a kernel registered under the name Kaf by someone else, or the tensor-op composition.
+ * (tensorflow), a kernel registered under the name Kaf by someone else, or the tensor-op composition
+ * (kafComposition).
  */
-export type Implementation = 'native-cpu' | 'tensorflow-op' | 'registered-kernel' | 'tensor-ops';
+export type Implementation = 'native-cpu' | 'tensorflow-op' | 'registered-kernel' | 'composition';
 
 export interface KafInfo {
   /**
@@ -54,7 +55,7 @@ export function info(): KafInfo {
   const nativeInfo = loaded.addon?.info();
   const backends: Record<string, Implementation> = {};
   for (const name of Object.keys(tf.engine().registryFactory)) {
-    backends[name] = !hasKafKernel(name) ? 'tensor-ops' : name === 'tensorflow' ? 'tensorflow-op' : name === 'cpu' ? 'native-cpu' : 'registered-kernel';
+    backends[name] = !hasKafKernel(name) ? 'composition' : name === 'tensorflow' ? 'tensorflow-op' : name === 'cpu' ? 'native-cpu' : 'registered-kernel';
   }
   let tensorflow: KafInfo['tensorflow'];
   if ('tensorflow' in backends) {

@@ -10,7 +10,7 @@ export type KernelName = BasisFunction;
 
 export const BASIS_FUNCTIONS: readonly BasisFunction[] = ['gaussian', 'relu', 'softplus'];
 
-/** Options of kaf() and kafReference(). */
+/** Options of kaf() and kafComposition(). */
 export interface KafOptions {
   /** The dictionary is the uniform grid of D points on [-boundary, boundary]. Default 3. */
   boundary?: number;

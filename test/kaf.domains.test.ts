@@ -16,7 +16,7 @@ const TOLERANCE = 2e-5;
 type Implementation = { backend: string; op: typeof kafLib.kaf; name: string };
 const IMPLEMENTATIONS: Implementation[] = [
   ...BACKENDS.map((backend) => ({ backend, op: kafLib.kaf, name: `kaf on ${backend}` })),
-  { backend: 'cpu', op: kafLib.kafReference, name: 'the tensor-op composition' },
+  { backend: 'cpu', op: kafLib.kafComposition, name: 'the tensor-op composition' },
 ];
 
 it('the TypeScript limits are the native ones', () => {
@@ -86,7 +86,7 @@ describe.each(IMPLEMENTATIONS)('$name outside the option domain', ({ backend, op
     });
   }
   it('2-D: D = 65', () => {
-    const run = backend === 'cpu' && op === kafLib.kafReference ? kafLib.kaf2dReference : kafLib.kaf2d;
+    const run = backend === 'cpu' && op === kafLib.kafComposition ? kafLib.kaf2dComposition : kafLib.kaf2d;
     expect(() => tf.tidy(() => run(tf.ones([2, 2]), tf.ones([1, 65, 65])))).toThrow(
       /kaf2d\w*: alpha.shape\[1\] \(the dictionary size D\) must be an integer in \[2, 64\] for the 2-D KAF, received 65/,
     );

@@ -9,7 +9,7 @@ const alpha = (): tf.Tensor => tf.ones([3, 4]);
 type Op = typeof kafLib.kaf;
 
 function expectKafError(run: (op: Op) => unknown, message: RegExp): void {
-  for (const op of [kafLib.kaf, kafLib.kafReference]) {
+  for (const op of [kafLib.kaf, kafLib.kafComposition]) {
     expect(() => tf.tidy(() => run(op) as tf.Tensor), op.name).toThrow(message);
   }
 }
@@ -46,7 +46,7 @@ describe.each(BACKENDS)('kaf() on %s rejects bad input with a clear error', (bac
 
   it('names the op that failed', () => {
     expect(() => kafLib.kaf(tf.scalar(1), alpha())).toThrow(/^kaf: /);
-    expect(() => kafLib.kafReference(tf.scalar(1), alpha())).toThrow(/^kafReference: /);
+    expect(() => kafLib.kafComposition(tf.scalar(1), alpha())).toThrow(/^kafComposition: /);
   });
 
   it('leaks no tensors when it throws', () => {

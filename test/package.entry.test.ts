@@ -42,7 +42,7 @@ describe('package entry points', () => {
 
   it('ships type declarations', () => {
     const types = fs.readFileSync(path.join(repositoryRoot, 'dist', 'index.d.ts'), 'utf8');
-    for (const name of ['kaf', 'kaf2d', 'kafReference', 'info']) expect(types).toMatch(new RegExp(`\\b${name}\\b`));
+    for (const name of ['kaf', 'kaf2d', 'kafComposition', 'info']) expect(types).toMatch(new RegExp(`\\b${name}\\b`));
     expect(types).toMatch(/export \* from '\.\/layers'/);
     const layerTypes = fs.readFileSync(path.join(repositoryRoot, 'dist', 'layers', 'index.d.ts'), 'utf8');
     for (const name of ['layers', 'KAF', 'KAF2D', 'ridgeInit']) expect(layerTypes).toMatch(new RegExp(`\\b${name}\\b`));

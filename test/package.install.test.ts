@@ -158,7 +158,7 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     expect(warnings[0]).toMatch(/^tfjs-kaf: no prebuilt addon loads on linux-x64, and .*CMake.* missing: kaf\(\) will run the tensor-op composition .* `npm rebuild tfjs-kaf`/);
     const result = runKaf(dir, bare);
     expect(result.native.loaded).toBe(false);
-    expect(result.cpu).toBe('tensor-ops');
+    expect(result.cpu).toBe('composition');
     expect(result.native.error).not.toContain('\n');
     expect(result.native.error).toMatch(/^no prebuilt addon for linux-x64 .* and no local build: kaf\(\) runs the tensor-op composition; to build the addon, install CMake and a C\+\+17 compiler, .*`npm rebuild tfjs-kaf`/);
   }, 300_000);

@@ -2,7 +2,7 @@
 // the tensor-op composition where there is none.
 import * as tf from '@tensorflow/tfjs-core';
 
-import { kafComposition } from '../kernels/reference';
+import { composeKaf } from '../kernels/composition';
 import { Kaf } from '../kernels/names';
 import type { KafOptions } from '../params';
 import { checkDictSize, resolveAttrs } from '../params';
@@ -24,7 +24,7 @@ export function checkKafShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void
   checkDictSize(op, dictSize, false);
 }
 
-/** Inputs converted and checked, options resolved: shared by kaf() and kafReference(). */
+/** Inputs converted and checked, options resolved: shared by kaf() and kafComposition(). */
 export function prepareKaf(
   op: string,
   x: TensorInput,
@@ -39,12 +39,12 @@ export function prepareKaf(
 }
 
 function kaf_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {
-  return runNativeOrComposition(Kaf, prepareKaf('kaf', x, alpha, options), kafComposition);
+  return runNativeOrComposition(Kaf, prepareKaf('kaf', x, alpha, options), composeKaf);
 }
 
-function kafReference_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {
-  const prepared = prepareKaf('kafReference', x, alpha, options);
-  return kafComposition(prepared.x, prepared.alpha, prepared.attrs);
+function kafComposition_(x: TensorInput, alpha: TensorInput, options?: KafOptions): tf.Tensor {
+  const prepared = prepareKaf('kafComposition', x, alpha, options);
+  return composeKaf(prepared.x, prepared.alpha, prepared.attrs);
 }
 
 /**
@@ -58,4 +58,6 @@ function kafReference_(x: TensorInput, alpha: TensorInput, options?: KafOptions)
 export const kaf = tf.op({ kaf_ });
 
 /** kaf() written with tensor ops: the same values and gradients, on any backend (slower). */
-export const kafReference = tf.op({ kafReference_ });
+export const kafComposition = tf.op({ kafComposition_ });
+/** @deprecated The tensor-op composition's name is kafComposition. */
+export const kafReference = kafComposition;

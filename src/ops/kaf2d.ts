@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { Kaf2d } from '../kernels/names';
-import { kaf2dComposition } from '../kernels/reference';
+import { composeKaf2d } from '../kernels/composition';
 import type { Kaf2dOptions } from '../params';
 import { checkDictSize, resolveAttrs, VARIANT_2D } from '../params';
 import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
@@ -42,12 +42,12 @@ function prepareKaf2d(
 }
 
 function kaf2d_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
-  return runNativeOrComposition(Kaf2d, prepareKaf2d('kaf2d', x, alpha, options), kaf2dComposition);
+  return runNativeOrComposition(Kaf2d, prepareKaf2d('kaf2d', x, alpha, options), composeKaf2d);
 }
 
-function kaf2dReference_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
-  const prepared = prepareKaf2d('kaf2dReference', x, alpha, options);
-  return kaf2dComposition(prepared.x, prepared.alpha, prepared.attrs);
+function kaf2dComposition_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOptions): tf.Tensor {
+  const prepared = prepareKaf2d('kaf2dComposition', x, alpha, options);
+  return composeKaf2d(prepared.x, prepared.alpha, prepared.attrs);
 }
 
 /**
@@ -61,4 +61,6 @@ function kaf2dReference_(x: TensorInput, alpha: TensorInput, options?: Kaf2dOpti
 export const kaf2d = tf.op({ kaf2d_ });
 
 /** kaf2d() written with tensor ops (materialises [..., M, D, D]). */
-export const kaf2dReference = tf.op({ kaf2dReference_ });
+export const kaf2dComposition = tf.op({ kaf2dComposition_ });
+/** @deprecated The tensor-op composition's name is kaf2dComposition. */
+export const kaf2dReference = kaf2dComposition;

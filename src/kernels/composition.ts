@@ -7,7 +7,7 @@ import type { KafAttrs } from '../params';
 import { dictionary } from '../params';
 
 /** y[..., n] = sum_i alpha[n, i] * k(x[..., n], d_i) with tensor ops. Inputs already validated. */
-export function kafComposition(x: tf.Tensor, alpha: tf.Tensor2D, attrs: KafAttrs): tf.Tensor {
+export function composeKaf(x: tf.Tensor, alpha: tf.Tensor2D, attrs: KafAttrs): tf.Tensor {
   return tf.tidy(() => {
     const dictSize = alpha.shape[1];
     const grid = tf.tensor1d(dictionary(attrs.boundary, dictSize), 'float32');
@@ -24,7 +24,7 @@ export function kafComposition(x: tf.Tensor, alpha: tf.Tensor2D, attrs: KafAttrs
  * The 2-D KAF with tensor ops: y[..., m] = sum_{i,j} alpha[m, i, j] k1_i k2_j with
  * k1 = k(x[..., m], d), k2 = k(x[..., m + M], d). Materialises [..., M, D, D].
  */
-export function kaf2dComposition(x: tf.Tensor, alpha: tf.Tensor3D, attrs: KafAttrs): tf.Tensor {
+export function composeKaf2d(x: tf.Tensor, alpha: tf.Tensor3D, attrs: KafAttrs): tf.Tensor {
   return tf.tidy(() => {
     const [units, dictSize] = alpha.shape;
     const grid = tf.tensor1d(dictionary(attrs.boundary, dictSize), 'float32');
