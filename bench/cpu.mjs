@@ -125,11 +125,11 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}x`.padStart(10);
 console.log(`\n${meta.cpu} (${meta.cores} cores), ${meta.node}, backend ${meta.backend} (${meta.implementation}), ${meta.threads} threads`);
 console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafComposition), ${meta.gcBetweenRuns ? 'garbage collection before each run' : 'no garbage collection between runs (--no-gc)'}\n`);
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`.padStart(9);
-console.log('op            forward ms  f+read ms  fwd+bwd ms  fwd/relu f+read/relu f+b/relu  peak f+b peak/relu');
+console.log('op                forward ms  f+read ms  fwd+bwd ms  fwd/relu f+read/relu f+b/relu  peak f+b peak/relu');
 for (const [name, r] of Object.entries(results)) {
   const relu = results.relu;
   console.log(
-    `${name.padEnd(12)}${fmt(r.forward)} ${fmt(r.forwardRead)}  ${fmt(r.forwardBackward)}` +
+    `${name.padEnd(16)}${fmt(r.forward)} ${fmt(r.forwardRead)}  ${fmt(r.forwardBackward)}` +
       `${ratio(r.forward, relu.forward)}${ratio(r.forwardRead, relu.forwardRead)}${ratio(r.forwardBackward, relu.forwardBackward)}` +
       `${mib(r.peakBytes)}${ratio(r.peakBytes, relu.peakBytes)}`,
   );
