@@ -1,4 +1,5 @@
-// KAF on CUDA GPUs: host-side entry points of the kernels in kaf_cuda.cu. Plain C++ (no CUDA
+// KAF on CUDA GPUs: host-side entry points of the kernels in kaf1d.cu, kaf2d.cu
+// and cuda_memory.cu. Plain C++ (no CUDA
 // headers, no N-API): streams and device pointers travel as void*. Every entry point takes a
 // stream and returns without synchronising the device; errors come back as a Status with the CUDA
 // error's name and message.

@@ -1,5 +1,5 @@
-// Built instead of kaf_cuda.cu when no CUDA compiler was found: every entry point reports that
-// this binary has no CUDA, so the N-API layer behaves the same with or without it.
+// Built instead of the .cu files of native/cuda when no CUDA compiler was found: every entry point
+// reports that this binary has no CUDA, so the N-API layer behaves the same with or without it.
 #include "kaf_cuda.h"
 
 namespace kafcuda {

@@ -1,5 +1,5 @@
 // The fast path of the CUDA gaussian KAF (D <= 21, gamma delta^2 <= 0.19: the default rule gives
-// 1/6), written once for the device and the host: kaf_cuda.cu launches these thread bodies, and
+// 1/6), written once for the device and the host: kaf1d.cu launches these thread bodies, and
 // test/native/walk_kernels_check.cc runs the very same code on the CPU against float64, so the
 // arithmetic and the indexing are tested on machines without a GPU.
 //
@@ -262,9 +262,9 @@ KAF_HOST_DEVICE void loadRows(const float* data, int64_t units, int64_t unit, in
 }
 
 // Rows [firstRow, lastRow) of one unit, in groups of kRows rows, each group loaded one group
-// ahead: its loads are in flight while the previous group is computed (without that, on an H100,
-// a warp's loads waited while it computed and the forward ran at 1.34x the copy time). kaf_cuda.cu
-// builds kRows = 4 (the default, faster on an H100) and 8 (KAF_CUDA_FORWARD_ROWS=8).
+// ahead: its loads are in flight while the previous group is computed (otherwise a warp's loads
+// wait while it computes: BENCHMARKS.md). kaf1d.cu builds kRows = 4 (the default) and 8
+// (KAF_CUDA_FORWARD_ROWS=8).
 template <int kRows>
 KAF_HOST_DEVICE void forwardRows(const WalkParams& p, const float* x, const float* alpha, float* y,
                                  int64_t unit, int64_t firstRow, int64_t lastRow) {
