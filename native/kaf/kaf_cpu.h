@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 #include "kaf_params.h"
 
@@ -24,13 +23,5 @@ void kafForwardCpu(const KafParams& params, const float* x, int64_t count, const
 // to run and for any thread count.
 void kafBackwardCpu(const KafParams& params, const float* x, const float* dy, int64_t count,
                     const float* alpha, float* dx, float* dalpha);
-
-// The gaussian walk's vector width on this CPU (16, 8 or 0), lowered by KAF_WALK_WIDTH; the
-// warning names an invalid KAF_WALK_WIDTH (empty otherwise).
-struct WalkWidth {
-  int width;
-  std::string warning;
-};
-WalkWidth walkWidthSetting();
 
 }  // namespace kaf

@@ -3,7 +3,7 @@
 #include <napi.h>
 
 #include "../cuda/cuda_runtime_info.h"
-#include "../kaf/kaf_cpu.h"
+#include "../kaf/cpu_features.h"
 #include "../kaf/limits.h"
 #include "../kaf/thread_pool.h"
 #include "arguments.h"
