@@ -1,22 +1,9 @@
 #include <cuda_runtime.h>
 
+#include "device_common.cuh"
 #include "device_context.h"
 
 namespace kafcuda {
-
-namespace {
-
-Status statusOf(cudaError_t error) {
-  Status status;
-  status.code = static_cast<int>(error);
-  if (error != cudaSuccess) {
-    status.name = cudaGetErrorName(error);
-    status.message = cudaGetErrorString(error);
-  }
-  return status;
-}
-
-}  // namespace
 
 Status pointerDevice(const void* pointer, int* device) {
   cudaPointerAttributes attributes{};

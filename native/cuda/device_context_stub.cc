@@ -1,27 +1,18 @@
 // Built instead of device_context.cu without a CUDA compiler.
 #include "device_context.h"
+#include "not_compiled.h"
 
 namespace kafcuda {
 
-namespace {
-Status notBuilt() {
-  Status status;
-  status.code = -1;
-  status.name = "NotCompiled";
-  status.message = "tfjs-kaf was built without CUDA (nvcc was not found at build time)";
-  return status;
-}
-}  // namespace
-
-Status pointerDevice(const void*, int*) { return notBuilt(); }
-Status currentDevice(int*) { return notBuilt(); }
-Status setDevice(int) { return notBuilt(); }
+Status pointerDevice(const void*, int*) { return notCompiled(); }
+Status currentDevice(int*) { return notCompiled(); }
+Status setDevice(int) { return notCompiled(); }
 void* legacyStream() { return nullptr; }
 Status createUnorderedStream(void** stream) {
   *stream = nullptr;
-  return notBuilt();
+  return notCompiled();
 }
-Status destroyStream(void*) { return notBuilt(); }
-Status deviceSynchronize() { return notBuilt(); }
+Status destroyStream(void*) { return notCompiled(); }
+Status deviceSynchronize() { return notCompiled(); }
 
 }  // namespace kafcuda
