@@ -15,6 +15,11 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly', global: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
   },
   {
+    // The demo page's modules run in the browser; bench/browser.mjs's page callbacks too.
+    files: ['docs/demo/**/*.mjs', 'bench/browser.mjs'],
+    languageOptions: { globals: { document: 'readonly', location: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', performance: 'readonly', Math: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

@@ -1,5 +1,6 @@
-// tfjs-kaf: kernel activation functions for TensorFlow.js. Importing registers the native kernels
-// (register.ts, loaded by every op).
+// tfjs-kaf: kernel activation functions for TensorFlow.js (Node entry). Importing registers the
+// native kernels (register.ts); the browser entry is browser.ts.
+import './register';
 export { kaf, kafComposition, kafReference } from './ops/kaf';
 export { kaf2d, kaf2dComposition, kaf2dReference } from './ops/kaf2d';
 export { info } from './info';

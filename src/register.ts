@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { cpuKernelConfigs } from './kernels/cpu';
 import { gradConfigs } from './kernels/gradients';
-import { Kaf } from './kernels/names';
+import { hasKafKernel, setKernelLookupHook } from './kernels/availability';
 import { tensorflowKernelConfigs } from './kernels/tensorflow';
 import { nativeAddon, type TensorflowRegistration, warnOnce } from './native';
 
@@ -43,11 +43,11 @@ export function ensureTensorflowKernels(): TensorflowRegistration {
   return tensorflowRegistration;
 }
 
-/** Whether `kernelName` (KAF by default) has a native kernel on `backendName`. */
-export function hasKafKernel(backendName: string, kernelName: string = Kaf): boolean {
-  if (backendName === 'tensorflow') ensureTensorflowKernels();
-  return tf.getKernel(kernelName, backendName) !== undefined;
-}
+export { hasKafKernel };
 
-// Registered when any op module loads (every op imports this file), not only through index.ts.
+// At import of the Node entry (index.ts imports this file first): the cpu kernels and gradients,
+// and the TensorFlow ops on first use of tfjs-node's backend.
+setKernelLookupHook((backendName) => {
+  if (backendName === 'tensorflow') ensureTensorflowKernels();
+});
 registerKafKernels();

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { KafAttrs } from '../params';
-import { hasKafKernel } from '../register';
+import { hasKafKernel } from '../kernels/availability';
 
 export type TensorInput = tf.Tensor | tf.TensorLike;
 

@@ -1,0 +1,108 @@
+// The page's self-test (/?selftest): kaf's forward and gradients against a float64 evaluation of
+// the formula written here (independent of tfjs-kaf), on random inputs, on the `webgl` and `cpu`
+// backends; then the demo model's predictions on fixed inputs against the values Node computed
+// (expected.json, written by scripts/demo-model.mjs). The outcome, as JSON, goes into
+// <pre id="selftest">: { pass, seed, checks: [...] }.
+import * as tf from '@tensorflow/tfjs';
+import * as kafLib from 'tfjs-kaf';
+
+function mulberry32(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function basis64(kernel, gamma, t) {
+  if (kernel === 'relu') return [t > 0 ? t : 0, t > 0 ? 1 : 0];
+  if (kernel === 'softplus') return [Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))), 1 / (1 + Math.exp(-t))];
+  const g = Math.exp(-gamma * t * t);
+  return [g, -2 * gamma * t * g];
+}
+
+// y, dx, dalpha in float64 and the magnitudes of their terms (a float32 sum is accurate to those).
+function reference64(x, alpha, dy, units, D, boundary, gamma, kernel) {
+  const delta = (2 * boundary) / (D - 1);
+  const d = Array.from({ length: D }, (_, i) => Math.fround(-boundary + i * delta));
+  const out = { y: [], dx: [], dalpha: new Array(units * D).fill(0), my: [], mdx: [], mdalpha: new Array(units * D).fill(0) };
+  for (let e = 0; e < x.length; e++) {
+    const n = e % units;
+    let y = 0, my = 0, s = 0, ms = 0;
+    for (let i = 0; i < D; i++) {
+      const [k, dk] = basis64(kernel, gamma, x[e] - d[i]);
+      const a = alpha[n * D + i];
+      y += a * k;
+      my += Math.abs(a * k);
+      s += a * dk;
+      ms += Math.abs(a * dk);
+      out.dalpha[n * D + i] += dy[e] * k;
+      out.mdalpha[n * D + i] += Math.abs(dy[e] * k);
+    }
+    out.y.push(y);
+    out.my.push(my);
+    out.dx.push(dy[e] * s);
+    out.mdx.push(Math.abs(dy[e]) * ms);
+  }
+  return out;
+}
+
+function errorOf(actual, expected, magnitude) {
+  let num = 0, den = 0;
+  for (let i = 0; i < expected.length; i++) {
+    num += (actual[i] - expected[i]) ** 2;
+    den += magnitude[i] ** 2;
+  }
+  return den > 0 ? Math.sqrt(num / den) : Math.sqrt(num);
+}
+
+export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
+  const random = mulberry32(seed);
+  const checks = [];
+  const tolerance = 1e-4;
+  for (const backend of ['webgl', 'cpu']) {
+    if (!(await tf.setBackend(backend))) {
+      checks.push({ name: `${backend} backend`, ok: false, error: 'the backend failed to initialise' });
+      continue;
+    }
+    await tf.ready();
+    for (const kernel of ['gaussian', 'relu', 'softplus']) {
+      const rows = 3 + Math.floor(random() * 30), units = 1 + Math.floor(random() * 40), D = 2 + Math.floor(random() * 24);
+      const boundary = 1 + random() * 3;
+      const x = Float32Array.from({ length: rows * units }, () => (random() * 2 - 1) * 1.5 * boundary);
+      const alpha = Float32Array.from({ length: units * D }, () => random() * 2 - 1);
+      const dy = Float32Array.from({ length: rows * units }, () => random() * 2 - 1);
+      const delta = (2 * boundary) / (D - 1);
+      const gamma = 1 / (6 * delta * delta);
+      const [y, dx, dalpha] = tf.tidy(() => {
+        const xt = tf.tensor2d(x, [rows, units]), at = tf.tensor2d(alpha, [units, D]);
+        const f = (a, b) => kafLib.kaf(a, b, { boundary, kernel });
+        const grads = tf.grads(f)([xt, at], tf.tensor2d(dy, [rows, units]));
+        return [f(xt, at), ...grads].map((t) => t.dataSync());
+      });
+      const r = reference64(x, alpha, dy, units, D, boundary, Math.fround(gamma), kernel);
+      const errors = { y: errorOf(y, r.y, r.my), dx: errorOf(dx, r.dx, r.mdx), dalpha: errorOf(dalpha, r.dalpha, r.mdalpha) };
+      const fused = tf.getKernel('Kaf', backend) !== undefined;
+      checks.push({ name: `kaf ${kernel} on ${backend}`, shape: [rows, units], D, fused, errors, ok: fused && Object.values(errors).every((e) => e < tolerance) });
+    }
+  }
+  // The model trained in Node: the same predictions here.
+  try {
+    await tf.setBackend('webgl');
+    const expected = await (await fetch('/expected.json')).json();
+    const model = await tf.loadLayersModel('/model/model.json');
+    const inputs = tf.tensor2d(expected.inputs, [expected.inputs.length / 784, 784]);
+    const predicted = model.predict(inputs).dataSync();
+    let worst = 0;
+    for (let i = 0; i < predicted.length; i++) worst = Math.max(worst, Math.abs(predicted[i] - expected.outputs[i]));
+    checks.push({ name: 'the demo model matches Node', worstAbsoluteError: worst, ok: worst < tolerance });
+    tf.dispose([inputs]);
+    model.dispose();
+  } catch (err) {
+    checks.push({ name: 'the demo model matches Node', ok: false, error: String(err) });
+  }
+  return { pass: checks.every((c) => c.ok), seed, checks };
+}

@@ -1,0 +1,22 @@
+// The basis functions k(t) and dk/dt (t = x - d_i) in JavaScript, and the float32 dictionary every
+// implementation uses: shared by the browser's JS kernels (js.ts) and, as GLSL text, the WebGL
+// kernels (webgl.ts).
+import type { KafAttrs } from './names';
+
+/** d_i = -boundary + i delta rounded to float32, as the native kernels store it. */
+export function float32Dictionary(boundary: number, dictSize: number): Float64Array {
+  const delta = (2 * boundary) / (dictSize - 1);
+  return Float64Array.from({ length: dictSize }, (_, i) => Math.fround(-boundary + i * delta));
+}
+
+/** [k(t), dk/dt] of the attrs' basis function. */
+export function basisAndSlope(attrs: KafAttrs, t: number): [number, number] {
+  if (attrs.kernel === 'relu') return [t > 0 ? t : 0, t > 0 ? 1 : 0];
+  if (attrs.kernel === 'softplus') {
+    const u = Math.exp(-Math.abs(t));
+    return [Math.max(t, 0) + Math.log1p(u), (t >= 0 ? 1 : u) / (1 + u)];
+  }
+  if (!Number.isFinite(t)) return Number.isNaN(t) ? [NaN, NaN] : [0, 0];
+  const g = Math.exp(-attrs.gamma * t * t);
+  return [g, -2 * attrs.gamma * t * g];
+}

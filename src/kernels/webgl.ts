@@ -1,0 +1,144 @@
+// Fused KAF kernels for tfjs's `webgl` backend: one shader pass per output, nothing of size N x D
+// stored. Forward: each output element sums its unit's D basis functions against alpha. Backward:
+// dx in one pass (dy times the slope sum), dalpha as a reduction over rows (each output element
+// [unit, i] sums dy * k over the rows). Float32 textures; the dictionary as the native kernels
+// have it (float32 values).
+import * as tf from '@tensorflow/tfjs-core';
+
+import { float32Dictionary } from './basis';
+import { Kaf, type KafAttrs, KafGrad } from './names';
+
+/** The part of tfjs-backend-webgl's MathBackendWebGL (and its program type) these kernels use. */
+interface WebGLProgram {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+}
+interface WebGLBackend {
+  runWebGLProgram(program: WebGLProgram, inputs: tf.TensorInfo[], outputDtype: tf.DataType): tf.TensorInfo;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo;
+  disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
+}
+
+/** A GLSL float literal. */
+const glsl = (value: number): string => {
+  const text = Math.fround(value).toPrecision(9);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+};
+
+/** GLSL: the dictionary point i, and k(t), dk/dt of the attrs' basis function. */
+function basisCode(attrs: KafAttrs, dictSize: number): string {
+  const d = float32Dictionary(attrs.boundary, dictSize);
+  const points = Array.from(d, glsl).join(', ');
+  const g = glsl(attrs.gamma);
+  const basis =
+    attrs.kernel === 'relu'
+      ? 'k = max(t, 0.0); dk = t > 0.0 ? 1.0 : 0.0;'
+      : attrs.kernel === 'softplus'
+        ? 'float u = exp(-abs(t)); k = max(t, 0.0) + log(1.0 + u); dk = (t >= 0.0 ? 1.0 : u) / (1.0 + u);'
+        : `k = exp(-${g} * t * t); dk = -2.0 * ${g} * t * k;`;
+  return `
+    const float DICT[${dictSize}] = float[${dictSize}](${points});
+    void basis(float t, out float k, out float dk) { ${basis} }`;
+}
+
+const forwardProgram = (rows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
+  variableNames: ['X', 'Alpha'],
+  outputShape: [rows, units],
+  userCode: `${basisCode(attrs, dictSize)}
+    void main() {
+      ivec2 c = getOutputCoords();
+      float x = getX(c.x, c.y);
+      float s = 0.0;
+      for (int i = 0; i < ${dictSize}; i++) {
+        float k, dk;
+        basis(x - DICT[i], k, dk);
+        s += getAlpha(c.y, i) * k;
+      }
+      setOutput(s);
+    }`,
+});
+
+const dxProgram = (rows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
+  variableNames: ['X', 'Alpha', 'Dy'],
+  outputShape: [rows, units],
+  userCode: `${basisCode(attrs, dictSize)}
+    void main() {
+      ivec2 c = getOutputCoords();
+      float x = getX(c.x, c.y);
+      float s = 0.0;
+      for (int i = 0; i < ${dictSize}; i++) {
+        float k, dk;
+        basis(x - DICT[i], k, dk);
+        s += getAlpha(c.y, i) * dk;
+      }
+      setOutput(getDy(c.x, c.y) * s);
+    }`,
+});
+
+// dalpha[n, i] = sum over rows of dy[r, n] k(x[r, n] - d_i): the reduction over rows in the shader.
+const dalphaProgram = (rows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
+  variableNames: ['X', 'Dy'],
+  outputShape: [units, dictSize],
+  userCode: `${basisCode(attrs, dictSize)}
+    void main() {
+      ivec2 c = getOutputCoords();
+      float d = DICT[c.y];
+      float s = 0.0;
+      for (int r = 0; r < ${rows}; r++) {
+        float k, dk;
+        basis(getX(r, c.x) - d, k, dk);
+        s += getDy(r, c.x) * k;
+      }
+      setOutput(s);
+    }`,
+});
+
+/** TensorInfo as [rows, units] (or back), through the backend's own Reshape kernel. */
+function reshape(info: tf.TensorInfo, shape: number[], backend: unknown): tf.TensorInfo {
+  const kernel = tf.getKernel('Reshape', 'webgl')!;
+  return kernel.kernelFunc({ inputs: { x: info }, backend: backend as tf.KernelBackend, attrs: { shape } }) as tf.TensorInfo;
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+export const webglKernelConfigs: tf.KernelConfig[] = [
+  {
+    kernelName: Kaf,
+    backendName: 'webgl',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const gl = backend as unknown as WebGLBackend;
+      const { x, alpha } = inputs as { x: tf.TensorInfo; alpha: tf.TensorInfo };
+      const [units, dictSize] = alpha.shape;
+      const rows = units === 0 ? 0 : size(x.shape) / units;
+      if (rows === 0) return gl.makeTensorInfo(x.shape, 'float32', new Float32Array(0));
+      const x2 = reshape(x, [rows, units], backend);
+      const y2 = gl.runWebGLProgram(forwardProgram(rows, units, dictSize, attrs as unknown as KafAttrs), [x2, alpha], 'float32');
+      const y = reshape(y2, x.shape, backend);
+      gl.disposeIntermediateTensorInfo(x2);
+      gl.disposeIntermediateTensorInfo(y2);
+      return y;
+    },
+  },
+  {
+    kernelName: KafGrad,
+    backendName: 'webgl',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const gl = backend as unknown as WebGLBackend;
+      const { x, alpha, dy } = inputs as { x: tf.TensorInfo; alpha: tf.TensorInfo; dy: tf.TensorInfo };
+      const [units, dictSize] = alpha.shape;
+      const rows = units === 0 ? 0 : size(x.shape) / units;
+      const a = attrs as unknown as KafAttrs;
+      if (rows === 0) {
+        return [gl.makeTensorInfo(x.shape, 'float32', new Float32Array(0)), gl.makeTensorInfo(alpha.shape, 'float32', new Float32Array(size(alpha.shape)))];
+      }
+      const x2 = reshape(x, [rows, units], backend);
+      const dy2 = reshape(dy, [rows, units], backend);
+      const dx2 = gl.runWebGLProgram(dxProgram(rows, units, dictSize, a), [x2, alpha, dy2], 'float32');
+      const dalpha = gl.runWebGLProgram(dalphaProgram(rows, units, dictSize, a), [x2, dy2], 'float32');
+      const dx = reshape(dx2, x.shape, backend);
+      for (const t of [x2, dy2, dx2]) gl.disposeIntermediateTensorInfo(t);
+      return [dx, dalpha];
+    },
+  },
+];
