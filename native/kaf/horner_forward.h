@@ -1,6 +1,6 @@
-// The gaussian forward by Horner's rule (see GaussianHornerLanes) for K blocks of kLanes elements
-// at once: their Horner chains are independent, so K of them keep the multiply-add units busy
-// where one chain would wait on the latency of the last. Blocks in the same columns of K rows
+// The gaussian forward by Horner's rule (see GaussianHornerLanes) for K blocks of kBlockSize
+// elements at once: their Horner chains are independent, so K of them keep the multiply-add units
+// busy where one chain would wait on the latency of the last. Blocks in the same columns of K rows
 // share their coefficients (kSharedCoef: one load for K multiply-adds).
 #pragma once
 
@@ -8,14 +8,14 @@
 
 #include <cstdint>
 
+#include "blocks.h"
 #include "kernel_functions.h"
-#include "lanes.h"
 #include "vector_math.h"
 
 namespace kaf {
 
-// y[k][0, kLanes) for x[k][0, kLanes), k < K; coefs[k] (coefs[0] for all with kSharedCoef) holds
-// the block's alpha scaled by hornerScale, coefficient i at coefs[k][i * stride].
+// y[k][0, kBlockSize) for x[k][0, kBlockSize), k < K; coefs[k] (coefs[0] for all with kSharedCoef)
+// holds the block's alpha scaled by hornerScale, coefficient i at coefs[k][i * stride].
 template <class HornerKernel, int K, bool kSharedCoef>
 KAF_ALWAYS_INLINE void forwardBlocksHorner(const HornerKernel& kernel, const float* const* x,
                                            const float* const* coefs, int64_t stride,
@@ -31,7 +31,7 @@ KAF_ALWAYS_INLINE void forwardBlocksHorner(const HornerKernel& kernel, const flo
   // x86-64 code).
   const float* coef[K];
   for (int k = 0; k < K; ++k) coef[k] = coefs[kSharedCoef ? 0 : k];
-  for (int h = 0; h < kLanes; h += W) {
+  for (int h = 0; h < kBlockSize; h += W) {
     F acc[K];
     for (int k = 0; k < K; ++k) acc[k] = V::splat(0.f);
     for (int64_t first = 0; first < dictSize; first += segment) {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "blocks.h"
 #include "kernel_functions.h"
-#include "lanes.h"
 #include "parallel_passes.h"
 
 namespace kaf {
@@ -21,91 +21,92 @@ struct Pass2d {
   float* dx;        // [rows, 2M], backward only
 };
 
-// The 2-D model as a lane Block (see lanes.h). Lane j of a block is output element e = first + j,
-// at row e / M and unit e % M; its two inputs are gathered from the row's two halves.
+// The 2-D model as a Block (see blocks.h). Position j of a block is output element e = first +
+// j, at row e / M and unit e % M; its two inputs are gathered from the row's two halves.
 class Block2d {
  public:
-  static constexpr int kRowsPerCall = 1;  // backwardColumns (lanes.h): one row per call
+  static constexpr int kRowsPerCall = 1;  // backwardColumns (blocks.h): one row per call
 
   explicit Block2d(const Pass2d& pass)
       : pass_(pass),
         kernel_(pass.params.gamma),
         units_(pass.params.units),
         dictSize_(pass.params.dictSize),
-        scratch_(static_cast<size_t>(4 * dictSize_ * kLanes)) {}
+        scratch_(static_cast<size_t>(4 * dictSize_ * kBlockSize)) {}
 
   KAF_ALWAYS_INLINE void forward(int64_t first, int64_t length, const float* coef, int64_t stride) {
-    float x1[kLanes], x2[kLanes], acc[kLanes] = {}, inner[kLanes];
+    float x1[kBlockSize], x2[kBlockSize], acc[kBlockSize] = {}, inner[kBlockSize];
     gatherInputs(first, length, x1, x2);
     float* __restrict k1 = scratch_.data();
-    float* __restrict k2 = k1 + dictSize_ * kLanes;
+    float* __restrict k2 = k1 + dictSize_ * kBlockSize;
     for (int64_t i = 0; i < dictSize_; ++i) {
       const float d = pass_.dict[i];
-      for (int j = 0; j < kLanes; ++j) {
-        k1[i * kLanes + j] = kernel_.value(x1[j] - d);
-        k2[i * kLanes + j] = kernel_.value(x2[j] - d);
+      for (int j = 0; j < kBlockSize; ++j) {
+        k1[i * kBlockSize + j] = kernel_.value(x1[j] - d);
+        k2[i * kBlockSize + j] = kernel_.value(x2[j] - d);
       }
     }
     for (int64_t i = 0; i < dictSize_; ++i) {
-      std::fill(inner, inner + kLanes, 0.f);
+      std::fill(inner, inner + kBlockSize, 0.f);
       for (int64_t jj = 0; jj < dictSize_; ++jj) {
         const float* __restrict a = coef + (i * dictSize_ + jj) * stride;
-        const float* __restrict k2j = k2 + jj * kLanes;
-        for (int j = 0; j < kLanes; ++j) inner[j] += a[j] * k2j[j];
+        const float* __restrict k2j = k2 + jj * kBlockSize;
+        for (int j = 0; j < kBlockSize; ++j) inner[j] += a[j] * k2j[j];
       }
-      for (int j = 0; j < kLanes; ++j) acc[j] += k1[i * kLanes + j] * inner[j];
+      for (int j = 0; j < kBlockSize; ++j) acc[j] += k1[i * kBlockSize + j] * inner[j];
     }
     std::copy(acc, acc + length, pass_.y + first);
   }
 
-  // dalpha contributions added to partial: float sums over row groups (lanes.h).
+  // dalpha contributions added to partial: float sums over row groups (blocks.h).
   KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
                                   float* partial, int64_t partialStride) {
-    float x1[kLanes], x2[kLanes], g[kLanes] = {};
+    float x1[kBlockSize], x2[kBlockSize], g[kBlockSize] = {};
     gatherInputs(first, length, x1, x2);
     std::copy(pass_.dy + first, pass_.dy + first + length, g);
     float* __restrict k1 = scratch_.data();
-    float* __restrict k2 = k1 + dictSize_ * kLanes;
-    float* __restrict dk1 = k2 + dictSize_ * kLanes;
-    float* __restrict dk2 = dk1 + dictSize_ * kLanes;
+    float* __restrict k2 = k1 + dictSize_ * kBlockSize;
+    float* __restrict dk1 = k2 + dictSize_ * kBlockSize;
+    float* __restrict dk2 = dk1 + dictSize_ * kBlockSize;
     for (int64_t i = 0; i < dictSize_; ++i) {
       const float d = pass_.dict[i];
-      for (int j = 0; j < kLanes; ++j) {
-        kernel_.valueAndSlope(x1[j] - d, &k1[i * kLanes + j], &dk1[i * kLanes + j]);
-        kernel_.valueAndSlope(x2[j] - d, &k2[i * kLanes + j], &dk2[i * kLanes + j]);
+      for (int j = 0; j < kBlockSize; ++j) {
+        kernel_.valueAndSlope(x1[j] - d, &k1[i * kBlockSize + j], &dk1[i * kBlockSize + j]);
+        kernel_.valueAndSlope(x2[j] - d, &k2[i * kBlockSize + j], &dk2[i * kBlockSize + j]);
       }
     }
-    float acc1[kLanes] = {}, acc2[kLanes] = {}, w[kLanes], u[kLanes], gk1[kLanes];
+    float acc1[kBlockSize] = {}, acc2[kBlockSize] = {}, w[kBlockSize], u[kBlockSize],
+          gk1[kBlockSize];
     for (int64_t i = 0; i < dictSize_; ++i) {
-      std::fill(w, w + kLanes, 0.f);  // (A k2)_i
-      std::fill(u, u + kLanes, 0.f);  // (A dk2)_i
-      for (int j = 0; j < kLanes; ++j) gk1[j] = g[j] * k1[i * kLanes + j];
+      std::fill(w, w + kBlockSize, 0.f);  // (A k2)_i
+      std::fill(u, u + kBlockSize, 0.f);  // (A dk2)_i
+      for (int j = 0; j < kBlockSize; ++j) gk1[j] = g[j] * k1[i * kBlockSize + j];
       for (int64_t jj = 0; jj < dictSize_; ++jj) {
         const int64_t q = i * dictSize_ + jj;
         const float* __restrict a = coef + q * stride;
         float* __restrict pa = partial + q * partialStride;
-        const float* __restrict k2j = k2 + jj * kLanes;
-        const float* __restrict dk2j = dk2 + jj * kLanes;
-        for (int j = 0; j < kLanes; ++j) {
+        const float* __restrict k2j = k2 + jj * kBlockSize;
+        const float* __restrict dk2j = dk2 + jj * kBlockSize;
+        for (int j = 0; j < kBlockSize; ++j) {
           w[j] += a[j] * k2j[j];
           u[j] += a[j] * dk2j[j];
           pa[j] += gk1[j] * k2j[j];
         }
       }
-      for (int j = 0; j < kLanes; ++j) {
-        acc1[j] += dk1[i * kLanes + j] * w[j];
-        acc2[j] += k1[i * kLanes + j] * u[j];
+      for (int j = 0; j < kBlockSize; ++j) {
+        acc1[j] += dk1[i * kBlockSize + j] * w[j];
+        acc2[j] += k1[i * kBlockSize + j] * u[j];
       }
     }
     scatterInputGradients(first, length, g, acc1, acc2);
   }
 
  private:
-  // x1/x2 of lanes [first, first + length), prepared; padded lanes get 0.
+  // x1/x2 of positions [first, first + length), prepared; padded positions get 0.
   KAF_ALWAYS_INLINE void gatherInputs(int64_t first, int64_t length, float* x1, float* x2) const {
     int64_t row = first / units_;
     int64_t unit = first - row * units_;
-    for (int64_t j = 0; j < kLanes; ++j) {
+    for (int64_t j = 0; j < kBlockSize; ++j) {
       if (j < length) {
         const float* rowStart = pass_.x + row * 2 * units_;
         x1[j] = kernel_.prepare(rowStart[unit]);
@@ -133,7 +134,7 @@ class Block2d {
   const GaussianKernel kernel_;
   const int64_t units_;
   const int64_t dictSize_;
-  std::vector<float> scratch_;  // k1, k2, dk1, dk2: [D][kLanes] each
+  std::vector<float> scratch_;  // k1, k2, dk1, dk2: [D][kBlockSize] each
 };
 
 KAF_MULTIVERSION void forward2d(const void* opaque, int64_t begin, int64_t end) {

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "blocks.h"
 #include "cpu_features.h"
 #include "horner_forward.h"
 #include "kernel_functions.h"
-#include "lanes.h"
 #include "parallel_passes.h"
 #include "vector_math.h"
 
@@ -35,28 +35,28 @@ KAF_ALWAYS_INLINE void forwardLanes(const Kernel& kernel, const float* __restric
                                     const float* __restrict coef, int64_t stride,
                                     const float* __restrict dict, int64_t dictSize,
                                     float* __restrict y) {
-  float xs[kLanes], acc[kLanes];
-  for (int j = 0; j < kLanes; ++j) {
+  float xs[kBlockSize], acc[kBlockSize];
+  for (int j = 0; j < kBlockSize; ++j) {
     xs[j] = kernel.prepare(x[j]);
     acc[j] = 0.f;
   }
   for (int64_t i = 0; i < dictSize; ++i) {
     const float d = dict[i];
     const float* __restrict a = coef + i * stride;
-    for (int j = 0; j < kLanes; ++j) acc[j] += a[j] * kernel.value(xs[j] - d);
+    for (int j = 0; j < kBlockSize; ++j) acc[j] += a[j] * kernel.value(xs[j] - d);
   }
-  for (int j = 0; j < kLanes; ++j) y[j] = acc[j];
+  for (int j = 0; j < kBlockSize; ++j) y[j] = acc[j];
 }
 
-// dalpha contributions added to partial: float sums over row groups (lanes.h).
+// dalpha contributions added to partial: float sums over row groups (blocks.h).
 template <class Kernel>
 KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restrict x,
                                      const float* __restrict dy, const float* __restrict coef,
                                      int64_t stride, const float* __restrict dict, int64_t dictSize,
                                      float* __restrict dx, float* __restrict partial,
                                      int64_t partialStride) {
-  float xs[kLanes], g[kLanes], acc[kLanes];
-  for (int j = 0; j < kLanes; ++j) {
+  float xs[kBlockSize], g[kBlockSize], acc[kBlockSize];
+  for (int j = 0; j < kBlockSize; ++j) {
     xs[j] = kernel.prepare(x[j]);
     g[j] = dy[j];
     acc[j] = 0.f;
@@ -65,14 +65,14 @@ KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restri
     const float d = dict[i];
     const float* __restrict a = coef + i * stride;
     float* __restrict pa = partial + i * partialStride;
-    for (int j = 0; j < kLanes; ++j) {
+    for (int j = 0; j < kBlockSize; ++j) {
       float k, dk;
       kernel.valueAndSlope(xs[j] - d, &k, &dk);
       acc[j] += a[j] * dk;
       pa[j] += g[j] * k;
     }
   }
-  for (int j = 0; j < kLanes; ++j) dx[j] = g[j] * acc[j];
+  for (int j = 0; j < kBlockSize; ++j) dx[j] = g[j] * acc[j];
 }
 
 // Gaussians by walks from exact anchors (see GaussianWalkKernel): per gaussian, two
@@ -126,7 +126,7 @@ KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel,
   }
 }
 
-// A block of kLanes elements, walked W lanes at a time.
+// A block of kBlockSize elements, walked W lanes at a time.
 template <class WalkKernel>
 KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
                                         const float* __restrict coef, int64_t stride,
@@ -135,7 +135,7 @@ KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* _
   constexpr int W = WalkKernel::kWidth;
   using V = lanes::Lanes<W>;
   using F = typename V::F;
-  for (int h = 0; h < kLanes; h += W) {
+  for (int h = 0; h < kBlockSize; h += W) {
     F acc[2] = {V::splat(0.f), V::splat(0.f)};
     const F xs = V::prepareGaussian(V::load(x + h));
     walkGaussians<W, 1>(kernel, &xs, dict, dictSize,
@@ -159,7 +159,7 @@ KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float*
   constexpr int W = WalkKernel::kWidth;
   using V = lanes::Lanes<W>;
   using F = typename V::F;
-  for (int h = 0; h < kLanes; h += W) {
+  for (int h = 0; h < kBlockSize; h += W) {
     F xs[K], g[K], slopeUp[K], slopeDown[K];
     for (int k = 0; k < K; ++k) {
       xs[k] = V::prepareGaussian(V::load(x[k] + h));
@@ -235,23 +235,23 @@ Kernel makeKernel(const KafParams& p) {
   }
 }
 
-// The 1-D model as a lane Block (see lanes.h). Short blocks go through zero-padded copies:
-// padded lanes have x = 0 and dy = 0, so they add nothing to dalpha.
+// The 1-D model as a Block (see blocks.h). Short blocks go through zero-padded copies:
+// padded positions have x = 0 and dy = 0, so they add nothing to dalpha.
 template <class Kernel>
 class Block1d {
  public:
-  // Rows per backwardRows call in the column split (lanes.h): the walks keep four rows' chains in
+  // Rows per backwardRows call in the column split (blocks.h): the walks keep four rows' chains in
   // flight (4 beat 2, 3 and 8 in a one-thread timing at [4096 x 1024], D = 20).
   static constexpr int kRowsPerCall = kIsWalkKernel<Kernel> ? 4 : 1;
 
   explicit Block1d(const Pass1d& pass) : pass_(pass), kernel_(makeKernel<Kernel>(pass.params)) {}
 
   KAF_ALWAYS_INLINE void forward(int64_t first, int64_t length, const float* coef, int64_t stride) {
-    if (length == kLanes) {
+    if (length == kBlockSize) {
       forwardLanesOf(pass_.x + first, coef, stride, pass_.out + first);
       return;
     }
-    float x[kLanes], y[kLanes];
+    float x[kBlockSize], y[kBlockSize];
     loadPadded(pass_.x + first, length, x);
     forwardLanesOf(x, coef, stride, y);
     std::copy(y, y + length, pass_.out + first);
@@ -259,12 +259,12 @@ class Block1d {
 
   KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
                                   float* partial, int64_t partialStride) {
-    if (length == kLanes) {
+    if (length == kBlockSize) {
       backwardLanesOf(pass_.x + first, pass_.dy + first, coef, stride, pass_.out + first, partial,
                       partialStride);
       return;
     }
-    float x[kLanes], dy[kLanes], dx[kLanes];
+    float x[kBlockSize], dy[kBlockSize], dx[kBlockSize];
     loadPadded(pass_.x + first, length, x);
     loadPadded(pass_.dy + first, length, dy);
     backwardLanesOf(x, dy, coef, stride, dx, partial, partialStride);
@@ -338,7 +338,7 @@ KAF_ALWAYS_INLINE void backwardCols(const void* opaque, int64_t rows, int64_t fi
 // and 8 in bench:kernels on AVX-512 and AVX2: more blocks spill registers).
 constexpr int kHornerBlocks = 4;
 
-// The Horner forward over elements [begin, end) (begin a multiple of kLanes), kHornerBlocks
+// The Horner forward over elements [begin, end) (begin a multiple of kBlockSize), kHornerBlocks
 // consecutive blocks at a time, each with its own coefficients; the rest block by block.
 template <class HornerKernel>
 KAF_ALWAYS_INLINE void forwardHornerConsecutive(const Pass1d& pass, const HornerKernel& kernel,
@@ -347,9 +347,9 @@ KAF_ALWAYS_INLINE void forwardHornerConsecutive(const Pass1d& pass, const Horner
   const int64_t units = pass.params.units;
   int64_t phase = begin % units;
   int64_t e = begin;
-  for (; e + K * kLanes <= end; e += K * kLanes) {
-    const BlockPointers<K, const float> x(pass.x, e, kLanes);
-    const BlockPointers<K, float> y(pass.out, e, kLanes);
+  for (; e + K * kBlockSize <= end; e += K * kBlockSize) {
+    const BlockPointers<K, const float> x(pass.x, e, kBlockSize);
+    const BlockPointers<K, float> y(pass.out, e, kBlockSize);
     const float* coef[K];
     for (int k = 0; k < K; ++k) {
       coef[k] = pass.coefs.at(phase);
@@ -363,7 +363,7 @@ KAF_ALWAYS_INLINE void forwardHornerConsecutive(const Pass1d& pass, const Horner
 }
 
 // The Horner forward over elements [begin, end). With grouped coefficients (units a multiple of
-// kLanes) the whole rows of the range go kHornerBlocks rows at a time, column block by column
+// kBlockSize) the whole rows of the range go kHornerBlocks rows at a time, column block by column
 // block, the rows sharing each coefficient load; partial rows and leftover rows go consecutively.
 template <class HornerKernel>
 KAF_ALWAYS_INLINE void forwardRangeHorner(const void* opaque, int64_t begin, int64_t end) {
@@ -379,7 +379,7 @@ KAF_ALWAYS_INLINE void forwardRangeHorner(const void* opaque, int64_t begin, int
   forwardHornerConsecutive(pass, kernel, begin, firstRow * units);
   int64_t row = firstRow;
   for (; row + K <= endRow; row += K) {
-    for (int64_t n = 0; n < units; n += kLanes) {
+    for (int64_t n = 0; n < units; n += kBlockSize) {
       const BlockPointers<K, const float> x(pass.x, row * units + n, units);
       const BlockPointers<K, float> y(pass.out, row * units + n, units);
       const float* coef = pass.coefs.at(n);
@@ -392,7 +392,7 @@ KAF_ALWAYS_INLINE void forwardRangeHorner(const void* opaque, int64_t begin, int
 
 struct PassFunctions {
   ForwardRangeFn forward;
-  BackwardRowsFn backwardRows;
+  BackwardChunksFn backwardRows;
   BackwardColumnsFn backwardColumns;
 };
 

@@ -1,5 +1,5 @@
 // The three KAF kernels k(t) with t = x - d, written as branch-free scalar code that compilers
-// vectorise across the lanes of a block (see kaf_cpu.cc).
+// vectorise across the positions of a block (see kaf_cpu.cc).
 //
 // Accuracy: float results within a few ulp of the exact function. Special values follow the
 // formula's limits: NaN in gives NaN out, the gaussian of an infinite t is exactly 0 (and so is its

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "lanes.h"
+#include "blocks.h"
 #include "limits.h"
 #include "thread_pool.h"
 
@@ -28,9 +28,9 @@ struct Split {
 
 Split splitRange(int64_t count, int64_t workPerItem, int64_t maxTasks) {
   const int64_t minItems =
-      std::max<int64_t>(kLanes, kMinEvaluationsPerTask / std::max<int64_t>(workPerItem, 1));
+      std::max<int64_t>(kBlockSize, kMinEvaluationsPerTask / std::max<int64_t>(workPerItem, 1));
   const int64_t tasks = std::clamp<int64_t>(ceilDiv(count, minItems), 1, maxTasks);
-  const int64_t chunk = ceilDiv(ceilDiv(count, tasks), kLanes) * kLanes;
+  const int64_t chunk = ceilDiv(ceilDiv(count, tasks), kBlockSize) * kBlockSize;
   return {ceilDiv(count, chunk), chunk};
 }
 
@@ -41,7 +41,7 @@ int64_t maxRowChunks(int64_t partialSize) {
   return std::clamp<int64_t>(kBackwardScratchBudget / chunkBytes, 1, kMaxRowChunks);
 }
 
-void backwardByRows(const PassShape& s, BackwardRowsFn run, const void* pass, float* dalpha) {
+void backwardByChunks(const PassShape& s, BackwardChunksFn run, const void* pass, float* dalpha) {
   const int64_t partialSize = s.perUnit * s.coefStride;
   const Split split = splitRange(s.count, s.workPerElement, maxRowChunks(partialSize));
   std::vector<double> partials(static_cast<size_t>(split.numTasks * partialSize), 0.0);
@@ -91,14 +91,14 @@ void runForward(const PassShape& s, ForwardRangeFn run, const void* pass) {
   });
 }
 
-void runBackward(const PassShape& s, BackwardRowsFn byRows, BackwardColumnsFn byColumns,
+void runBackward(const PassShape& s, BackwardChunksFn byChunks, BackwardColumnsFn byColumns,
                  const void* pass, float* dalpha) {
   if (s.count == 0) {
     std::fill(dalpha, dalpha + s.units * s.perUnit, 0.f);
   } else if (s.units >= kMinUnitsForColumnSplit) {
     backwardByColumns(s, byColumns, pass, dalpha);
   } else {
-    backwardByRows(s, byRows, pass, dalpha);
+    backwardByChunks(s, byChunks, pass, dalpha);
   }
 }
 

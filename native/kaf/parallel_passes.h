@@ -16,7 +16,7 @@ struct PassShape {
 
 // Range functions receive the model's pass description as an opaque pointer.
 using ForwardRangeFn = void (*)(const void* pass, int64_t begin, int64_t end);
-using BackwardRowsFn = void (*)(const void* pass, int64_t begin, int64_t end, double* partial);
+using BackwardChunksFn = void (*)(const void* pass, int64_t begin, int64_t end, double* partial);
 using BackwardColumnsFn = void (*)(const void* pass, int64_t rows, int64_t first, int64_t last,
                                    double* partial);
 
@@ -25,7 +25,7 @@ void runForward(const PassShape& shape, ForwardRangeFn run, const void* pass);
 // dalpha [units, perUnit] is overwritten. Few units: elements split into chunks whose number
 // depends on the shapes only, partial sums reduced in chunk order. Many units: each task owns a
 // range of units over all rows. Either way the summation order is independent of thread count.
-void runBackward(const PassShape& shape, BackwardRowsFn byRows, BackwardColumnsFn byColumns,
+void runBackward(const PassShape& shape, BackwardChunksFn byChunks, BackwardColumnsFn byColumns,
                  const void* pass, float* dalpha);
 
 }  // namespace kaf

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "blocks.h"
 #include "kernel_functions.h"
-#include "lanes.h"
 
 namespace kaf {
 namespace lanes {

@@ -1,8 +1,9 @@
-// Lane-block machinery shared by the 1-D and 2-D KAF kernels.
+// Block machinery shared by the 1-D and 2-D KAF kernels.
 //
-// Output elements are processed kLanes at a time. Lane j of a block handles element e0 + j, whose
-// unit (neuron) is (e0 + j) % units. The inner loops over lanes are plain C++ that the compiler
-// vectorises (see KAF_MULTIVERSION). A "Block" type supplies the math of one model:
+// Output elements are processed kBlockSize at a time. Position j of a block handles element e0 + j,
+// whose unit (neuron) is (e0 + j) % units. The inner loops over a block's positions are plain C++
+// that the compiler vectorises (see KAF_MULTIVERSION). A "Block" type supplies the math of one
+// model:
 //
 //   void forward(int64_t first, int64_t length, const float* coef, int64_t coefStride);
 //   void backward(int64_t first, int64_t length, const float* coef, int64_t coefStride,
@@ -11,10 +12,10 @@
 //   void backwardRows(int64_t first, int64_t rowStride, const float* coef, int64_t coefStride,
 //                     float* partial, int64_t partialStride);  // full blocks of that many rows
 //
-// `first` is the block's first output element, `length` <= kLanes, `coef` points at the block's
+// `first` is the block's first output element, `length` <= kBlockSize, `coef` points at the block's
 // unit in the wrapped coefficient layout, and backward adds its dalpha contributions to the float
-// group sums partial[q * partialStride + j] for coefficient q of lane j (the backward splits below
-// add those to double sums every kRowGroup rows).
+// group sums partial[q * partialStride + j] for coefficient q of position j (the backward splits
+// below add those to double sums every kRowGroup rows).
 #pragma once
 
 #include <algorithm>
@@ -36,17 +37,19 @@
 
 namespace kaf {
 
-constexpr int kLanes = 16;
+constexpr int kBlockSize = 16;
 
-// alpha [units, perUnit] rearranged so that the coefficients of the kLanes elements of a block are
-// contiguous. Two layouts:
+// alpha [units, perUnit] rearranged so that the coefficients of the kBlockSize elements of a block
+// are contiguous. Two layouts:
 // - wrapped (any units): values[q * stride + k] = alpha[(k % units) * perUnit + q] for k in
-//   [0, units + kLanes), stride = units + kLanes. Lane j of a block whose first element has unit p
-//   reads values[q * stride + p + j]: the right unit even when the block wraps around the end of a
-//   row (or several rows, for units < kLanes).
-// - grouped (units a multiple of kLanes, >= kMinUnitsForGrouping): every block starts at a multiple
-//   of kLanes, and each group of kLanes units keeps its perUnit x kLanes coefficients together
-//   (stride = kLanes), so a block reads one contiguous run instead of perUnit scattered rows.
+//   [0, units + kBlockSize), stride = units + kBlockSize. Position j of a block whose first element
+//   has unit p reads values[q * stride + p + j]: the right unit even when the block wraps around
+//   the end of a row (or several rows, for units < kBlockSize).
+// - grouped (units a multiple of kBlockSize, >= kMinUnitsForGrouping): every block starts at a
+// multiple
+//   of kBlockSize, and each group of kBlockSize units keeps its perUnit x kBlockSize coefficients
+//   together (stride = kBlockSize), so a block reads one contiguous run instead of perUnit
+//   scattered rows.
 struct WrappedCoefficients {
   static constexpr int64_t kMinUnitsForGrouping = 64;
 
@@ -59,13 +62,13 @@ struct WrappedCoefficients {
   WrappedCoefficients(const float* alpha, int64_t units_, int64_t perUnit_)
       : units(units_),
         perUnit(perUnit_),
-        grouped(units_ % kLanes == 0 && units_ >= kMinUnitsForGrouping),
-        stride(grouped ? kLanes : units_ + kLanes),
-        values(static_cast<size_t>(perUnit_ * (grouped ? units_ : units_ + kLanes))) {
+        grouped(units_ % kBlockSize == 0 && units_ >= kMinUnitsForGrouping),
+        stride(grouped ? kBlockSize : units_ + kBlockSize),
+        values(static_cast<size_t>(perUnit_ * (grouped ? units_ : units_ + kBlockSize))) {
     if (grouped) {
       for (int64_t n = 0; n < units; ++n) {
-        float* group = values.data() + (n / kLanes) * perUnit * kLanes + n % kLanes;
-        for (int64_t q = 0; q < perUnit; ++q) group[q * kLanes] = alpha[n * perUnit + q];
+        float* group = values.data() + (n / kBlockSize) * perUnit * kBlockSize + n % kBlockSize;
+        for (int64_t q = 0; q < perUnit; ++q) group[q * kBlockSize] = alpha[n * perUnit + q];
       }
       return;
     }
@@ -75,9 +78,9 @@ struct WrappedCoefficients {
     }
   }
   // The coefficients of the block whose first element has this unit (grouped: a multiple of
-  // kLanes).
+  // kBlockSize).
   const float* at(int64_t unit) const {
-    return grouped ? values.data() + (unit / kLanes) * perUnit * kLanes + unit % kLanes
+    return grouped ? values.data() + (unit / kBlockSize) * perUnit * kBlockSize + unit % kBlockSize
                    : values.data() + unit;
   }
 };
@@ -89,24 +92,26 @@ inline std::vector<float> floatDictionary(const KafParams& p) {
   return dict;
 }
 
-// Padded lanes of the last block of a column range write past `last`: room for one block more.
-inline int64_t columnPartialStride(int64_t first, int64_t last) { return last - first + kLanes; }
+// padded positions of the last block of a column range write past `last`: room for one block more.
+inline int64_t columnPartialStride(int64_t first, int64_t last) {
+  return last - first + kBlockSize;
+}
 
-// The unit of the next block: a subtraction when units >= kLanes (an integer division costs as
+// The unit of the next block: a subtraction when units >= kBlockSize (an integer division costs as
 // much as a tenth of a block).
 KAF_ALWAYS_INLINE int64_t nextPhase(int64_t phase, int64_t units) {
-  phase += kLanes;
-  if (phase >= units) phase = units >= kLanes ? phase - units : phase % units;
+  phase += kBlockSize;
+  if (phase >= units) phase = units >= kBlockSize ? phase - units : phase % units;
   return phase;
 }
 
-// Forward over output elements [begin, end); begin is a multiple of kLanes.
+// Forward over output elements [begin, end); begin is a multiple of kBlockSize.
 template <class Block>
 KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
                                        int64_t begin, int64_t end) {
   int64_t phase = begin % units;
-  for (int64_t e = begin; e < end; e += kLanes) {
-    block.forward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride);
+  for (int64_t e = begin; e < end; e += kBlockSize) {
+    block.forward(e, std::min<int64_t>(kBlockSize, end - e), c.at(phase), c.stride);
     phase = nextPhase(phase, units);
   }
 }
@@ -120,41 +125,41 @@ KAF_ALWAYS_INLINE void flushGroup(std::vector<float>& group, double* partial) {
   std::fill(group.begin(), group.end(), 0.f);
 }
 
-// Blocks of kLanes consecutive elements from `begin`, contributions into
+// Blocks of kBlockSize consecutive elements from `begin`, contributions into
 // group[perUnit][c.stride] by wrapped position.
 template <class Block>
 KAF_ALWAYS_INLINE void backwardConsecutive(Block& block, const WrappedCoefficients& c,
                                            int64_t units, int64_t begin, int64_t end,
                                            float* group) {
   int64_t phase = begin % units;
-  for (int64_t e = begin; e < end; e += kLanes) {
-    block.backward(e, std::min<int64_t>(kLanes, end - e), c.at(phase), c.stride, group + phase,
+  for (int64_t e = begin; e < end; e += kBlockSize) {
+    block.backward(e, std::min<int64_t>(kBlockSize, end - e), c.at(phase), c.stride, group + phase,
                    c.stride);
     phase = nextPhase(phase, units);
   }
 }
 
-// Backward over output elements [begin, end) (begin a multiple of kLanes); dalpha into
+// Backward over output elements [begin, end) (begin a multiple of kBlockSize); dalpha into
 // partial[perUnit][c.stride] by wrapped position (position k belongs to unit k % units). As in
 // backwardColumns, contributions are summed in float over groups of kRowGroup rows (at
 // least kRowGroup blocks), then added to the double partial in group order; where units
-// is a multiple of kLanes and Block::kRowsPerCall > 1, the same columns of that many rows go
+// is a multiple of kBlockSize and Block::kRowsPerCall > 1, the same columns of that many rows go
 // through one backwardRows call. The order depends on the shapes and the range only.
 template <class Block>
 KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
                                         int64_t begin, int64_t end, double* partial) {
-  assert(!c.grouped && "the row split needs the wrapped layout (units < kMinUnitsForGrouping)");
+  assert(!c.grouped && "the chunk split needs the wrapped layout (units < kMinUnitsForGrouping)");
   constexpr int kRows = Block::kRowsPerCall;
   std::vector<float> group(static_cast<size_t>(c.perUnit * c.stride), 0.f);
-  const int64_t groupElements = kRowGroup * std::max<int64_t>(units, kLanes);
+  const int64_t groupElements = kRowGroup * std::max<int64_t>(units, kBlockSize);
   for (int64_t groupStart = begin; groupStart < end; groupStart += groupElements) {
     const int64_t groupEnd = std::min(end, groupStart + groupElements);
     int64_t e = groupStart;
     if constexpr (kRows > 1) {
-      if (units % kLanes == 0) {
+      if (units % kBlockSize == 0) {
         for (; e + kRows * units <= groupEnd; e += kRows * units) {
-          // e is a multiple of kLanes but may sit mid-row; no block crosses a row's end.
-          for (int64_t n = 0; n < units; n += kLanes) {
+          // e is a multiple of kBlockSize but may sit mid-row; no block crosses a row's end.
+          for (int64_t n = 0; n < units; n += kBlockSize) {
             const int64_t phase = (e + n) % units;
             block.backwardRows(e + n, units, c.at(phase), c.stride, group.data() + phase, c.stride);
           }
@@ -188,9 +193,9 @@ KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& 
     int64_t row = groupRow;
     if constexpr (kRows > 1) {
       for (; row + kRows <= groupEnd; row += kRows) {
-        for (int64_t n = first; n < last; n += kLanes) {
+        for (int64_t n = first; n < last; n += kBlockSize) {
           float* groupAt = group.data() + (n - first);
-          if (last - n >= kLanes) {
+          if (last - n >= kBlockSize) {
             block.backwardRows(row * units + n, units, c.at(n), c.stride, groupAt, partialStride);
             continue;
           }
@@ -202,8 +207,8 @@ KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& 
       }
     }
     for (; row < groupEnd; ++row) {
-      for (int64_t n = first; n < last; n += kLanes) {
-        block.backward(row * units + n, std::min<int64_t>(kLanes, last - n), c.at(n), c.stride,
+      for (int64_t n = first; n < last; n += kBlockSize) {
+        block.backward(row * units + n, std::min<int64_t>(kBlockSize, last - n), c.at(n), c.stride,
                        group.data() + (n - first), partialStride);
       }
     }
@@ -211,9 +216,9 @@ KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& 
   }
 }
 
-// Copies `length` values into a zero-padded block of kLanes.
+// Copies `length` values into a zero-padded block of kBlockSize.
 KAF_ALWAYS_INLINE void loadPadded(const float* src, int64_t length, float* dst) {
-  std::fill(dst, dst + kLanes, 0.f);
+  std::fill(dst, dst + kBlockSize, 0.f);
   std::copy(src, src + length, dst);
 }
 
