@@ -136,7 +136,7 @@ export function resolveAddon(): { path: string; source: NativeSource } | { error
   }
 }
 
-/** Kept for tools that look for the local build: build/Release/tfjs_kaf.node. */
+/** The file of the addon that loads (or would): for workers, tests and tools that load it themselves. */
 export function addonPath(): string {
   const resolved = resolveAddon();
   return 'path' in resolved ? resolved.path : path.join(packageRoot, 'build', 'Release', 'tfjs_kaf.node');
