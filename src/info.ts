@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { loadNative, type NativeCudaInfo, type NativeSource } from './native';
+import { LIMITS, type Limits } from './limits';
 import { PREBUILT } from './prebuilt';
 import { ensureTensorflowKernels, hasKafKernel } from './register';
 
@@ -26,6 +27,8 @@ export interface KafInfo {
   };
   /** Whether the addon was built with CUDA, and what the CUDA runtime reports now. */
   cuda: NativeCudaInfo;
+  /** What every implementation accepts (native/kaf/limits.h; the same without the addon). */
+  limits: Limits;
   /** Threads the CPU kernels use (KAF_NUM_THREADS, else the core count); 0 without the addon. */
   threads: number;
   /** For each tfjs backend registered now: the implementation kaf() runs there. */
@@ -88,6 +91,7 @@ export function info(): KafInfo {
       driverVersion: 0,
       error: 'native addon not loaded',
     },
+    limits: { ...LIMITS },
     threads: nativeInfo?.threads ?? 0,
     backends,
     ...(tensorflow ? { tensorflow } : {}),

@@ -23,6 +23,7 @@ it('the TypeScript limits are the native ones', () => {
   const addon = nativeAddon();
   expect(addon, 'the addon must load').not.toBeNull();
   expect(addon!.info().limits).toEqual({ ...LIMITS });
+  expect(kafLib.info().limits).toEqual(addon!.info().limits); // the public report is the native truth
 });
 
 // boundary x gamma corners of the domain (with D and the kernel drawn per case).
