@@ -42,8 +42,10 @@ function basisCode(attrs: KafAttrs, dictSize: number): string {
     void basis(float t, out float k, out float dk) { ${basis} }`;
 }
 
-const forwardProgram = (rows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
-  variableNames: ['X', 'Alpha'],
+// y = sum_i alpha_i k(x - d_i) (forward), or dx = dy * sum_i alpha_i dk(x - d_i): one output element
+// per thread, its unit's D basis functions summed in registers.
+const pointwiseProgram = (output: 'y' | 'dx', rows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
+  variableNames: output === 'y' ? ['X', 'Alpha'] : ['X', 'Alpha', 'Dy'],
   outputShape: [rows, units],
   userCode: `${basisCode(attrs, dictSize)}
     void main() {
@@ -53,26 +55,9 @@ const forwardProgram = (rows: number, units: number, dictSize: number, attrs: Ka
       for (int i = 0; i < ${dictSize}; i++) {
         float k, dk;
         basis(x - DICT[i], k, dk);
-        s += getAlpha(c.y, i) * k;
+        s += getAlpha(c.y, i) * ${output === 'y' ? 'k' : 'dk'};
       }
-      setOutput(s);
-    }`,
-});
-
-const dxProgram = (rows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
-  variableNames: ['X', 'Alpha', 'Dy'],
-  outputShape: [rows, units],
-  userCode: `${basisCode(attrs, dictSize)}
-    void main() {
-      ivec2 c = getOutputCoords();
-      float x = getX(c.x, c.y);
-      float s = 0.0;
-      for (int i = 0; i < ${dictSize}; i++) {
-        float k, dk;
-        basis(x - DICT[i], k, dk);
-        s += getAlpha(c.y, i) * dk;
-      }
-      setOutput(getDy(c.x, c.y) * s);
+      setOutput(${output === 'y' ? 's' : 'getDy(c.x, c.y) * s'});
     }`,
 });
 
@@ -113,7 +98,7 @@ export const webglKernelConfigs: tf.KernelConfig[] = [
       const rows = units === 0 ? 0 : size(x.shape) / units;
       if (rows === 0) return gl.makeTensorInfo(x.shape, 'float32', new Float32Array(0));
       const x2 = reshape(x, [rows, units], backend);
-      const y2 = gl.runWebGLProgram(forwardProgram(rows, units, dictSize, attrs as unknown as KafAttrs), [x2, alpha], 'float32');
+      const y2 = gl.runWebGLProgram(pointwiseProgram('y', rows, units, dictSize, attrs as unknown as KafAttrs), [x2, alpha], 'float32');
       const y = reshape(y2, x.shape, backend);
       gl.disposeIntermediateTensorInfo(x2);
       gl.disposeIntermediateTensorInfo(y2);
@@ -134,7 +119,7 @@ export const webglKernelConfigs: tf.KernelConfig[] = [
       }
       const x2 = reshape(x, [rows, units], backend);
       const dy2 = reshape(dy, [rows, units], backend);
-      const dx2 = gl.runWebGLProgram(dxProgram(rows, units, dictSize, a), [x2, alpha, dy2], 'float32');
+      const dx2 = gl.runWebGLProgram(pointwiseProgram('dx', rows, units, dictSize, a), [x2, alpha, dy2], 'float32');
       const dalpha = gl.runWebGLProgram(dalphaProgram(rows, units, dictSize, a), [x2, dy2], 'float32');
       const dx = reshape(dx2, x.shape, backend);
       for (const t of [x2, dy2, dx2]) gl.disposeIntermediateTensorInfo(t);
