@@ -1,12 +1,12 @@
 // The basis functions k(t) and dk/dt (t = x - d_i) in JavaScript, and the float32 dictionary every
 // implementation uses: shared by the browser's JS kernels (js.ts) and, as GLSL text, the WebGL
 // kernels (webgl.ts).
+import { dictionary } from '../params';
 import type { KafAttrs } from './names';
 
 /** d_i = -boundary + i delta rounded to float32, as the native kernels store it. */
 export function float32Dictionary(boundary: number, dictSize: number): Float64Array {
-  const delta = (2 * boundary) / (dictSize - 1);
-  return Float64Array.from({ length: dictSize }, (_, i) => Math.fround(-boundary + i * delta));
+  return Float64Array.from(dictionary(boundary, dictSize), Math.fround);
 }
 
 /** [k(t), dk/dt] of the attrs' basis function. */

@@ -17,7 +17,7 @@ function float32Values(backend: CpuBackend, info: tf.TensorInfo): Float32Array {
   return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }
 
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+const size = tf.util.sizeFromShape;
 
 /** How one model (1-D or 2-D KAF) maps onto the addon. */
 interface NativeModel {

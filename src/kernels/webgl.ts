@@ -85,7 +85,7 @@ function reshape(info: tf.TensorInfo, shape: number[], backend: unknown): tf.Ten
   return kernel.kernelFunc({ inputs: { x: info }, backend: backend as tf.KernelBackend, attrs: { shape } }) as tf.TensorInfo;
 }
 
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+const size = tf.util.sizeFromShape;
 
 export const webglKernelConfigs: tf.KernelConfig[] = [
   {

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
 import { kaf2d } from '../ops/kaf2d';
-import { checkDictSize, resolveAttrs, VARIANT_2D } from '../params';
-import { KafLayerBase, type KafLayerBaseArgs, singleInputShape } from './kaf_base';
+import { resolveAttrs, VARIANT_2D } from '../params';
+import { dictSizeOf, KafLayerBase, type KafLayerBaseArgs, singleInputShape } from './kaf_base';
 
 export interface KAF2DLayerArgs extends KafLayerBaseArgs {
   /** @deprecated 0.1.0's init: 'random' (normal, initScale) or, in a loaded model, 'custom'. */
@@ -16,13 +16,12 @@ export class KAF2D extends KafLayerBase {
   static className = 'KAF2D';
 
   constructor(args: KAF2DLayerArgs = {}) {
-    const dictSize = args.dictSize ?? args.D ?? (args as { d?: number }).d ?? 10;
-    checkDictSize('KAF2D', dictSize, true, args.dictSize !== undefined ? 'dictSize' : 'D');
+    const dictSize = dictSizeOf('KAF2D', args, 10, true);
     const attrs = resolveAttrs('KAF2D', { boundary: args.boundary, gamma: args.gamma ?? undefined }, dictSize, VARIANT_2D);
     if (args.init !== undefined && args.init !== 'random' && args.init !== 'custom') {
       throw new Error(`KAF2D: init must be a function or one of random, custom, received ${JSON.stringify(args.init)}`);
     }
-    super('KAF2D', args, { dictSize: 10, twoD: true, boundary: attrs.boundary }, () => {
+    super('KAF2D', args, { dictSize, boundary: attrs.boundary }, () => {
       throw new Error('KAF2D: alpha [M, D, D] has no activation initializer; use a tfjs initializer');
     });
   }

@@ -48,6 +48,16 @@ export function singleInputShape(inputShape: Shape | Shape[]): Shape {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
 }
 
+/**
+ * The dictionary size of a layer's arguments, checked: dictSize, or D, or 'd' (0.1.0 configs saved
+ * D as 'd': tfjs snake-cases config keys; dictSize round-trips), or the layer's default.
+ */
+export function dictSizeOf(layer: string, args: KafLayerBaseArgs, fallback: number, twoD: boolean): number {
+  const dictSize = args.dictSize ?? args.D ?? (args as { d?: number }).d ?? fallback;
+  checkDictSize(layer, dictSize, twoD, args.dictSize !== undefined ? 'dictSize' : 'D');
+  return dictSize;
+}
+
 /** The options of 0.1.0 configs and arguments (init, initScale, seed, eps, D or 'd') still work. */
 function legacyInitializer(layer: string, args: KafLayerBaseArgs, ridge: (activation: ActivationName | ((x: number) => number)) => KafRidge): Initializer | undefined {
   if (args.initScale !== undefined && !(args.initScale > 0 && Number.isFinite(args.initScale))) {
@@ -73,15 +83,13 @@ export abstract class KafLayerBase extends layers.Layer {
   protected constructor(
     readonly layerName: string,
     args: KafLayerBaseArgs,
-    defaults: { dictSize: number; twoD: boolean; boundary: number },
+    // Resolved and checked by the subclass (dictSizeOf, resolveAttrs) before it calls super.
+    resolved: { dictSize: number; boundary: number },
     ridge: (activation: ActivationName | ((x: number) => number), eps: number) => KafRidge,
   ) {
     super(args);
-    // 0.1.0 configs saved D as 'd' (tfjs snake-cases config keys); dictSize round-trips.
-    const dictSize = args.dictSize ?? args.D ?? (args as { d?: number }).d ?? defaults.dictSize;
-    checkDictSize(layerName, dictSize, defaults.twoD, args.dictSize !== undefined ? 'dictSize' : 'D');
-    this.dictSize = dictSize;
-    this.boundary = args.boundary ?? defaults.boundary;
+    this.dictSize = resolved.dictSize;
+    this.boundary = resolved.boundary;
     this.gamma = args.gamma ?? null;
     if (args.eps !== undefined && !(args.eps >= 0 && Number.isFinite(args.eps))) {
       throw new Error(`${layerName}: eps must be a finite number >= 0, received ${args.eps}`);

@@ -6,9 +6,9 @@ import type { Shape } from '@tensorflow/tfjs-layers';
 
 import { kaf } from '../ops/kaf';
 import type { BasisFunction } from '../params';
-import { checkDictSize, resolveAttrs } from '../params';
+import { resolveAttrs } from '../params';
 import { type ActivationName, KafRidge } from './init';
-import { KafLayerBase, type KafLayerBaseArgs } from './kaf_base';
+import { dictSizeOf, KafLayerBase, type KafLayerBaseArgs } from './kaf_base';
 
 /** How alpha starts (0.1.0's `init`): random normal, an activation, a function, or 'custom' (loaded). */
 export type KafInit = 'random' | ActivationName | ((x: number) => number) | 'custom';
@@ -24,10 +24,9 @@ export class KAF extends KafLayerBase {
 
   constructor(args: KAFLayerArgs = {}) {
     // Validated before the base builds an initializer from them.
-    const dictSize = args.dictSize ?? args.D ?? (args as { d?: number }).d ?? 20;
-    checkDictSize('KAF', dictSize, false, args.dictSize !== undefined ? 'dictSize' : 'D');
+    const dictSize = dictSizeOf('KAF', args, 20, false);
     const attrs = resolveAttrs('KAF', { boundary: args.boundary, gamma: args.gamma ?? undefined, kernel: args.kernel }, dictSize);
-    super('KAF', args, { dictSize: 20, twoD: false, boundary: attrs.boundary }, (activation, eps) =>
+    super('KAF', args, { dictSize, boundary: attrs.boundary }, (activation, eps) =>
       new KafRidge({ activation, boundary: attrs.boundary, gamma: args.gamma ?? null, kernel: attrs.kernel, eps }),
     );
     this.kernel = attrs.kernel;
