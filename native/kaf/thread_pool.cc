@@ -58,10 +58,20 @@ std::pair<ThreadPool::Job*, int64_t> ThreadPool::claimTask() {
   return {job, index};
 }
 
-void ThreadPool::finishTask(Job* job) {
+std::exception_ptr ThreadPool::runTask(Job* job, int64_t index) {
+  try {
+    (*job->task)(index);
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
+void ThreadPool::finishTask(Job* job, std::exception_ptr error) {
   // The job lives on its caller's stack: after this increment (under the lock) no worker touches
   // it again, so the caller may return as soon as it sees doneTasks == numTasks.
   std::lock_guard<std::mutex> lock(mutex_);
+  if (error && !job->error) job->error = std::move(error);
   if (++job->doneTasks == job->numTasks) jobFinished_.notify_all();
 }
 
@@ -71,15 +81,17 @@ void ThreadPool::workerLoop() {
     workAvailable_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
     if (stopping_) return;
     auto [job, index] = claimTask();
+    // After a failure the remaining tasks are only counted: the call is lost anyway.
+    const bool skip = job->error != nullptr;
     lock.unlock();
-    (*job->task)(index);
-    finishTask(job);
+    finishTask(job, skip ? nullptr : runTask(job, index));
   }
 }
 
 void ThreadPool::parallelFor(int64_t numTasks, const std::function<void(int64_t)>& task) {
   if (numTasks <= 0) return;
   if (numTasks == 1 || workers_.empty()) {
+    // No other thread runs a task of this call: an exception may leave directly.
     for (int64_t i = 0; i < numTasks; ++i) task(i);
     return;
   }
@@ -99,12 +111,15 @@ void ThreadPool::parallelFor(int64_t numTasks, const std::function<void(int64_t)
         }
       }
     }
+    const bool skip = job.error != nullptr;
     lock.unlock();
-    task(index);
+    std::exception_ptr error = skip ? nullptr : runTask(&job, index);
     lock.lock();
+    if (error && !job.error) job.error = std::move(error);
     ++job.doneTasks;
   }
   jobFinished_.wait(lock, [&job] { return job.doneTasks == job.numTasks; });
+  if (job.error) std::rethrow_exception(job.error);
 }
 
 }  // namespace kaf

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -32,21 +33,26 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Runs task(0) .. task(numTasks - 1), spread over the pool and the calling thread, and returns
-  // when all have finished. Tasks must not throw and must not call parallelFor themselves.
+  // when all have finished. A task may throw (a failed allocation): the tasks not yet started are
+  // skipped, and the first exception is rethrown on the calling thread once no task of the call
+  // runs any more, so nothing outlives the call's stack. Tasks must not call parallelFor.
   void parallelFor(int64_t numTasks, const std::function<void(int64_t)>& task);
 
  private:
   struct Job {
     const std::function<void(int64_t)>* task;
     int64_t numTasks;
-    int64_t nextTask = 0;   // guarded by mutex_
-    int64_t doneTasks = 0;  // guarded by mutex_
+    int64_t nextTask = 0;      // guarded by mutex_
+    int64_t doneTasks = 0;     // guarded by mutex_
+    std::exception_ptr error;  // the first task's exception; guarded by mutex_
   };
 
   void workerLoop();
   // Claims the next task of the front job; mutex_ must be held and jobs_ non-empty.
   std::pair<Job*, int64_t> claimTask();
-  void finishTask(Job* job);
+  // Runs one task of `job` unless an earlier one failed; returns its exception, if any.
+  static std::exception_ptr runTask(Job* job, int64_t index);
+  void finishTask(Job* job, std::exception_ptr error);
 
   std::mutex mutex_;
   std::condition_variable workAvailable_;
