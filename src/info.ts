@@ -47,7 +47,7 @@ export interface KafInfo {
      * Whether the ops also have GPU kernels in TensorFlow (tfjs-node-gpu with a GPU our CUDA
      * runtime can use), why not, and how they order their work with TensorFlow's streams.
      */
-    gpu: { registered: boolean; reason?: string; sync?: string };
+    gpu: { registered: boolean; reason?: string; sync?: 'stream' | 'full'; syncReason?: string; warning?: string };
     /** Kernel executions: forward ... backward2d on the CPU, gpu: all GPU kernels. */
     runs: { forward: number; backward: number; forward2d: number; backward2d: number; gpu: number };
   };
@@ -71,7 +71,13 @@ export function info(): KafInfo {
         ? [registration.forwardOp, registration.backwardOp, registration.forward2dOp, registration.backward2dOp]
         : [],
       gpu: registration.gpu
-        ? { registered: registration.gpu.registered, ...(registration.gpu.reason ? { reason: registration.gpu.reason } : {}), sync: registration.gpu.sync }
+        ? {
+            registered: registration.gpu.registered,
+            ...(registration.gpu.reason ? { reason: registration.gpu.reason } : {}),
+            sync: registration.gpu.sync,
+            syncReason: registration.gpu.syncReason,
+            ...(registration.gpu.warning ? { warning: registration.gpu.warning } : {}),
+          }
         : { registered: false, reason: registration.error ?? 'the ops are not registered in TensorFlow' },
       runs: loaded.addon?.tensorflowOpCounts() ?? { forward: 0, backward: 0, forward2d: 0, backward2d: 0, gpu: 0 },
     };

@@ -43,8 +43,15 @@ export interface TensorflowRegistration {
 export interface TensorflowGpuRegistration {
   registered: boolean;
   reason?: string;
-  /** TFJS_KAF_GPU_SYNC: 'stream' (the legacy default stream, no host wait) or 'full'. */
-  sync: 'stream' | 'full' | 'unordered';
+  /**
+   * How the GPU kernels order their work with TensorFlow's: 'stream' (the legacy default stream, no
+   * host wait; TensorFlow 2.9.x, whose streams are blocking) or 'full' (drain before, wait after;
+   * every other or unknown version). TFJS_KAF_GPU_SYNC overrides.
+   */
+  sync: 'stream' | 'full';
+  /** Why that mode: TensorFlow's version, or TFJS_KAF_GPU_SYNC. */
+  syncReason: string;
+  /** An invalid TFJS_KAF_GPU_SYNC, or 'stream' forced on a TensorFlow not known to be blocking. */
   warning?: string;
 }
 

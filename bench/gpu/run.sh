@@ -4,7 +4,8 @@
 #   bash bench/gpu/run.sh            (OUT=dir keeps the JSON results and the log)
 # Parts, each its own process (a CUDA fault is sticky for a process, so one failing part leaves the
 # others' results): correctness checks of the kernels; the public `cuda` API (api.mjs); the
-# TensorFlow contract harness (GPU kernels through the C API, three ordering modes); the small checks again under compute-sanitizer (memcheck)
+# TensorFlow contract harness (GPU kernels through the C API: blocking and non-blocking producers,
+# every ordering mode, the negative controls); the small checks again under compute-sanitizer (memcheck)
 # when it is installed; timings with each forward build (KAF_CUDA_FORWARD_ROWS 4, the default, and
 # 8); the PyTorch tensor-op KAF on the same shapes; with KAF_GPU_PROFILE=1, Nsight Compute's
 # summary of the fast-path kernels; the table last.
@@ -30,12 +31,24 @@ else
   echo "== memcheck skipped: compute-sanitizer is not installed here"
 fi
 part api "$work/node" --expose-gc bench/gpu/api.mjs "$results/api.json"
-# The GPU kernels of the TensorFlow ops through the C API (stand-in TensorFlow claiming a GPU build):
-# both ordering modes must match float64; the unordered negative control must be caught.
+# The GPU kernels of the TensorFlow ops through the C API (stand-in TensorFlow claiming a GPU build,
+# the GPU kernels opted in): against a blocking producer stream (TF 2.9) both modes must match
+# float64 and the unordered control must be caught; against a non-blocking one (current TF) `full`
+# must match and `stream` must be caught (the race the version rule avoids); a TF 2.16 stand-in
+# must choose `full` by itself and match.
+contract() { # name, then environment assignments
+  local name=$1
+  shift
+  env TFJS_KAF_STANDIN_GPU=1 TFJS_KAF_TF_GPU=1 "$@" sh -c \
+    '.device/tf_contract/contract gpu 1 > "$1"; status=$?; cat "$1"; exit $status' _ "$results/tf-contract-$name.json"
+}
 for sync in stream full unordered; do
-  TFJS_KAF_STANDIN_GPU=1 TFJS_KAF_GPU_SYNC=$sync part "tf-contract-$sync" \
-    sh -c '.device/tf_contract/contract gpu 1 > "$1"; status=$?; cat "$1"; exit $status' _ "$results/tf-contract-$sync.json"
+  part "tf-contract-blocking-$sync" contract "blocking-$sync" TFJS_KAF_GPU_SYNC=$sync
 done
+for sync in stream full; do
+  part "tf-contract-nonblocking-$sync" contract "nonblocking-$sync" CONTRACT_PRODUCER=nonblocking TFJS_KAF_GPU_SYNC=$sync
+done
+part tf-contract-tf216-default contract tf216-default CONTRACT_PRODUCER=nonblocking TFJS_KAF_STANDIN_VERSION=2.16.1
 part timings "$work/node" bench/gpu/check.mjs timings "$results/timings.json"
 KAF_CUDA_FORWARD_ROWS=8 part timings-rows8 "$work/node" bench/gpu/check.mjs timings "$results/timings-rows8.json"
 part torch python3 bench/gpu/torch_kaf.py "$results/torch.json"

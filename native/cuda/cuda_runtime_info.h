@@ -17,4 +17,13 @@ struct RuntimeInfo {
 // Never throws and never aborts: a machine without a GPU or driver gives deviceCount 0.
 RuntimeInfo queryRuntime();
 
+// The oldest NVIDIA driver this build's CUDA runtime runs on, e.g. "r580" (CUDA 13), for messages.
+std::string driverFloor();
+
+// Empty when every visible GPU has code in this build (SASS for its compute capability, or PTX the
+// driver can compile for it), else which GPU does not and what the build has, e.g. "GPU 0
+// (compute capability 6.1) has no code in this build (sm_80 sm_86 sm_89 sm_90, PTX compute_90)".
+// Touches each GPU (creates its primary context): call it only when the GPU is to be used.
+std::string missingDeviceCode();
+
 }  // namespace kafcuda

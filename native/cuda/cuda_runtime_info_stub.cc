@@ -9,4 +9,8 @@ RuntimeInfo queryRuntime() {
   return info;
 }
 
+std::string driverFloor() { return {}; }
+
+std::string missingDeviceCode() { return {}; }
+
 }  // namespace kafcuda

@@ -95,7 +95,7 @@ void ThreadPool::parallelFor(int64_t numTasks, const std::function<void(int64_t)
     for (int64_t i = 0; i < numTasks; ++i) task(i);
     return;
   }
-  Job job{&task, numTasks};
+  Job job{&task, numTasks, 0, 0, nullptr};
   std::unique_lock<std::mutex> lock(mutex_);
   jobs_.push_back(&job);
   workAvailable_.notify_all();

@@ -11,8 +11,8 @@ namespace kafnode {
 namespace {
 
 // registerTensorflowOps() -> { ok, alreadyRegistered, error?, forwardOp, backwardOp, forward2dOp,
-//                              backward2dOp, version?, gpu?: { registered, reason?, sync, warning?
-//                              } }
+//                              backward2dOp, version?, gpu?: { registered, reason?, sync,
+//                              syncReason, warning? } }
 Napi::Value registerOps(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const kaftf::RegistrationResult result = kaftf::registerKafOps();
@@ -30,8 +30,9 @@ Napi::Value registerOps(const Napi::CallbackInfo& info) {
     gpu.Set("registered", Napi::Boolean::New(env, result.gpuRegistered));
     if (!result.gpuReason.empty()) gpu.Set("reason", Napi::String::New(env, result.gpuReason));
     gpu.Set("sync", Napi::String::New(env, result.gpuSync));
-    const std::string warning = kaftf::gpuSyncSetting().warning;
-    if (!warning.empty()) gpu.Set("warning", Napi::String::New(env, warning));
+    gpu.Set("syncReason", Napi::String::New(env, result.gpuSyncReason));
+    if (!result.gpuSyncWarning.empty())
+      gpu.Set("warning", Napi::String::New(env, result.gpuSyncWarning));
     out.Set("gpu", gpu);
   }
   return out;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <string>
 #include <vector>
 
 #include "../cuda/cuda_runtime_info.h"
@@ -34,7 +35,7 @@ class DeviceLaunch {
     if (!status_.ok() || device_ < 0) return;  // nothing to touch: an empty op
     if (status_ = kafcuda::currentDevice(&previous_); !status_.ok()) return;
     if (status_ = kafcuda::setDevice(device_); !status_.ok()) return;
-    switch (gpuSyncSetting().mode) {
+    switch (configureGpuSync({}).mode) {
       case GpuSync::kStream: stream_ = kafcuda::legacyStream(); break;
       case GpuSync::kFull:
         stream_ = kafcuda::legacyStream();
@@ -44,7 +45,7 @@ class DeviceLaunch {
     }
   }
   ~DeviceLaunch() {
-    if (gpuSyncSetting().mode == GpuSync::kUnordered && stream_ != nullptr) {
+    if (configureGpuSync({}).mode == GpuSync::kUnordered && stream_ != nullptr) {
       kafcuda::destroyStream(stream_);  // returns at once; the work still completes
     }
     if (previous_ >= 0 && previous_ != device_) kafcuda::setDevice(previous_);
@@ -57,7 +58,7 @@ class DeviceLaunch {
   void* stream() const { return stream_; }
   // After the launches: in full mode, wait for them.
   kafcuda::Status finish(const kafcuda::Status& launched) const {
-    if (!launched.ok() || gpuSyncSetting().mode != GpuSync::kFull) return launched;
+    if (!launched.ok() || configureGpuSync({}).mode != GpuSync::kFull) return launched;
     return kafcuda::synchronize(stream_);
   }
 
@@ -229,19 +230,56 @@ bool hasKernelOn(const TfApi& api, const char* op, const char* device) {
   return found;
 }
 
-GpuSyncSetting gpuSyncSetting() {
-  static const GpuSyncSetting setting = [] {
-    GpuSyncSetting s{GpuSync::kStream, "stream", {}};
-    const char* env = std::getenv("TFJS_KAF_GPU_SYNC");
-    if (env == nullptr || *env == '\0' || std::strcmp(env, "stream") == 0) return s;
-    if (std::strcmp(env, "full") == 0) return GpuSyncSetting{GpuSync::kFull, "full", {}};
-    if (std::strcmp(env, "unordered") == 0) {
-      return GpuSyncSetting{GpuSync::kUnordered, "unordered", {}};
+bool hasBlockingStreams(const std::string& version) {
+  // 2.9.x: StreamExecutor's GpuDriver::CreateStream calls cuStreamCreate with flags 0. Later
+  // releases moved to OpenXLA's StreamExecutor, whose streams are CU_STREAM_NON_BLOCKING (from
+  // about 2.14-2.16; the first such release is not pinned), so nothing newer is assumed.
+  return version.rfind("2.9.", 0) == 0;
+}
+
+GpuSyncSetting chooseGpuSync(const std::string& version, const char* env) {
+  const std::string shown = version.empty() ? "of unknown version" : version;
+  const bool blocking = hasBlockingStreams(version);
+  GpuSyncSetting s =
+      blocking ? GpuSyncSetting{GpuSync::kStream,
+                                "stream",
+                                "TensorFlow " + shown +
+                                    " creates its CUDA streams blocking: the legacy default stream "
+                                    "orders the kernels with them",
+                                {}}
+               : GpuSyncSetting{GpuSync::kFull,
+                                "full",
+                                "TensorFlow " + shown +
+                                    " is not known to create blocking CUDA streams (newer releases "
+                                    "create them non-blocking): each op drains the device before "
+                                    "and waits after",
+                                {}};
+  if (env == nullptr || *env == '\0') return s;
+  const std::string value(env);
+  if (value == "full") {
+    return {GpuSync::kFull, "full", "TFJS_KAF_GPU_SYNC=full", {}};
+  }
+  if (value == "stream") {
+    GpuSyncSetting forced{GpuSync::kStream, "stream", "TFJS_KAF_GPU_SYNC=stream", {}};
+    if (!blocking) {
+      forced.warning = "TFJS_KAF_GPU_SYNC=stream on TensorFlow " + shown +
+                       ", whose CUDA streams are not known to be blocking: the GPU kernels may "
+                       "race with TensorFlow's (use 'full')";
     }
-    s.warning = std::string("TFJS_KAF_GPU_SYNC='") + std::string(env).substr(0, 40) +
-                "' is not 'stream' or 'full': ignored, using 'stream'";
-    return s;
-  }();
+    return forced;
+  }
+#ifdef KAF_CONTRACT_HARNESS
+  if (value == "unordered") {
+    return {GpuSync::kUnordered, "unordered", "TFJS_KAF_GPU_SYNC=unordered (negative control)", {}};
+  }
+#endif
+  s.warning = "TFJS_KAF_GPU_SYNC='" + value.substr(0, 40) +
+              "' is not 'stream' or 'full': ignored, using '" + s.name + "'";
+  return s;
+}
+
+const GpuSyncSetting& configureGpuSync(const std::string& version) {
+  static const GpuSyncSetting setting = chooseGpuSync(version, std::getenv("TFJS_KAF_GPU_SYNC"));
   return setting;
 }
 
@@ -254,10 +292,20 @@ std::string gpuUnavailableReason(const TfApi& api) {
   const kafcuda::RuntimeInfo runtime = kafcuda::queryRuntime();
   if (!runtime.compiled)
     return "tfjs-kaf was built without CUDA (nvcc was not found at build time)";
+  // Opt-in until the contract harness has passed on a real GPU inside TensorFlow; checked before
+  // any GPU is touched, so that the default creates no CUDA context.
+  const char* optIn = std::getenv("TFJS_KAF_TF_GPU");
+  if (optIn == nullptr || std::strcmp(optIn, "1") != 0) {
+    return "the GPU kernels inside TensorFlow are not yet verified on a GPU: TensorFlow runs the "
+           "CPU kernels (with its copies); set TFJS_KAF_TF_GPU=1 to register the GPU kernels";
+  }
   if (runtime.deviceCount == 0) {
-    return "the addon's CUDA runtime (CUDA 13, NVIDIA driver r580 or newer) finds no usable GPU" +
+    return "the addon's CUDA runtime (CUDA " + std::to_string(runtime.runtimeVersion / 1000) + "." +
+           std::to_string(runtime.runtimeVersion % 1000 / 10) + ", NVIDIA driver " +
+           kafcuda::driverFloor() + " or newer) finds no usable GPU" +
            (runtime.error.empty() ? std::string() : ": " + runtime.error);
   }
+  if (std::string missing = kafcuda::missingDeviceCode(); !missing.empty()) return missing;
   if (api.TF_AllocateTemp == nullptr) return "the loaded TensorFlow lacks TF_AllocateTemp";
   return {};
 }

@@ -113,7 +113,10 @@ bool registerKernel(const OpSpec& spec, const char* device, ComputeFn compute, s
 
 // GPU kernels where they can run; else the reason, for info().
 void registerGpuKernels(const TfApi& api, RegistrationResult* result) {
-  result->gpuSync = gpuSyncSetting().name;
+  const GpuSyncSetting& sync = configureGpuSync(result->version);
+  result->gpuSync = sync.name;
+  result->gpuSyncReason = sync.reason;
+  result->gpuSyncWarning = sync.warning;
   result->gpuReason = gpuUnavailableReason(api);
   if (!result->gpuReason.empty()) return;
   bool ok = true;
@@ -143,7 +146,10 @@ RegistrationResult registerKafOps() {
     attempt.ok = true;
     attempt.alreadyRegistered = true;
     attempt.gpuRegistered = hasKernelOn(*found, kForwardOpName, "GPU");
-    attempt.gpuSync = gpuSyncSetting().name;
+    const GpuSyncSetting& sync = configureGpuSync(attempt.version);
+    attempt.gpuSync = sync.name;
+    attempt.gpuSyncReason = sync.reason;
+    attempt.gpuSyncWarning = sync.warning;
     if (!attempt.gpuRegistered)
       attempt.gpuReason =
           "the ops were registered by another copy of tfjs-kaf, without GPU kernels";

@@ -30,7 +30,9 @@ struct RegistrationResult {
   // GPU kernels (tf_gpu_kernels.h): registered, or why not; and how they order their work.
   bool gpuRegistered = false;
   std::string gpuReason;
-  std::string gpuSync;
+  std::string gpuSync;         // "stream" or "full" (tf_gpu_kernels.h)
+  std::string gpuSyncReason;   // why that mode: TensorFlow's version, or TFJS_KAF_GPU_SYNC
+  std::string gpuSyncWarning;  // an invalid or risky TFJS_KAF_GPU_SYNC
 };
 
 // Registers the four ops and their CPU kernels, and their GPU kernels where the addon's CUDA and

@@ -3,11 +3,12 @@
 //   contract cpu   registration (version, which kernels, why no GPU kernels) and the CPU kernels
 //                  against float64 through TF_GetInput / TF_AllocateOutput, errors included
 //   contract gpu   the GPU kernels on device buffers, in the order TensorFlow would run them: a
-//   slow
-//                  producer writes the inputs on a blocking stream (TensorFlow's) right before the
-//                  call, a consumer copies the outputs on it right after; checked against float64.
-//                  TFJS_KAF_GPU_SYNC picks the mode; with "unordered" (the negative control) the
-//                  harness must see wrong results.
+//                  slow producer writes the inputs on TensorFlow's stream right before the call,
+//                  a consumer copies the outputs on it right after; checked against float64.
+//                  That stream is blocking (TF 2.9), or non-blocking with CONTRACT_PRODUCER=
+//                  nonblocking (current TF). TFJS_KAF_GPU_SYNC (or the stand-in's version) picks
+//                  the mode. The negative controls must see wrong results: "unordered" always,
+//                  "stream" against a non-blocking producer (the race of current TF).
 // Exit code 0 when every check gave what it must.
 #include <cmath>
 #include <cstdint>
@@ -227,23 +228,27 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "cpu";
   const unsigned seed = argc > 2 ? static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)) : 1;
   const double tolerance = 2e-5;
-  if (mode == "gpu") contract_gpu::install();
+  const char* producer = std::getenv("CONTRACT_PRODUCER");
+  const bool nonBlocking = producer != nullptr && std::strcmp(producer, "nonblocking") == 0;
+  if (mode == "gpu") contract_gpu::install(nonBlocking);
   const kaftf::RegistrationResult registration = kaftf::registerKafOps();
   const kaftf::RegistrationResult again = kaftf::registerKafOps();  // once per process: no abort
   char registered[1024];
   standin_registered(registered, sizeof registered);
   std::printf(
-      "{\"mode\":%s,\"seed\":%u,\"registration\":{\"ok\":%s,\"error\":%s,\"version\":%s,"
+      "{\"mode\":%s,\"producer\":%s,\"seed\":%u,\"registration\":{\"ok\":%s,\"error\":%s,"
+      "\"version\":%s,"
       "\"kernels\":%s,\"gpuRegistered\":%s,\"gpuReason\":%s,\"sync\":%s,\"secondCallOk\":%s},",
-      json(mode).c_str(), seed, registration.ok ? "true" : "false",
-      json(registration.error).c_str(), json(registration.version).c_str(),
-      json(registered).c_str(), registration.gpuRegistered ? "true" : "false",
-      json(registration.gpuReason).c_str(), json(registration.gpuSync).c_str(),
-      again.ok == registration.ok ? "true" : "false");
+      json(mode).c_str(), json(nonBlocking ? "nonblocking" : "blocking").c_str(), seed,
+      registration.ok ? "true" : "false", json(registration.error).c_str(),
+      json(registration.version).c_str(), json(registered).c_str(),
+      registration.gpuRegistered ? "true" : "false", json(registration.gpuReason).c_str(),
+      json(registration.gpuSync).c_str(), again.ok == registration.ok ? "true" : "false");
   bool pass = registration.ok;
   std::mt19937 rng(seed);
   const char* device = mode == "gpu" ? "GPU" : "CPU";
-  const bool negativeControl = mode == "gpu" && registration.gpuSync == "unordered";
+  const bool negativeControl = mode == "gpu" && (registration.gpuSync == "unordered" ||
+                                                 (registration.gpuSync == "stream" && nonBlocking));
   int wrong = 0;
   std::printf("\"cases\":[");
   for (size_t i = 0; i < kCases.size() && registration.ok; ++i) {

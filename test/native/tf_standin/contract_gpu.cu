@@ -14,7 +14,8 @@ constexpr unsigned long long kProducerNanoseconds = 20'000'000;  // 20 ms
 
 char* arena = nullptr;
 size_t arenaUsed = 0;
-cudaStream_t tensorflowStream = nullptr;  // blocking, as TensorFlow creates its streams
+// TensorFlow's stream: blocking as 2.9's StreamExecutor creates it, or non-blocking as OpenXLA's.
+cudaStream_t tensorflowStream = nullptr;
 
 void check(cudaError_t error, const char* what) {
   if (error != cudaSuccess) {
@@ -75,9 +76,11 @@ unsigned blocksFor(size_t n) {
 
 }  // namespace
 
-void install() {
+void install(bool nonBlockingProducer) {
   check(cudaMalloc(&arena, kArenaBytes), "cudaMalloc");
-  check(cudaStreamCreate(&tensorflowStream), "cudaStreamCreate");
+  check(cudaStreamCreateWithFlags(&tensorflowStream,
+                                  nonBlockingProducer ? cudaStreamNonBlocking : cudaStreamDefault),
+        "cudaStreamCreateWithFlags");
   standin_set_device_allocator(arenaAllocate);
 }
 

@@ -10,11 +10,12 @@
 
 namespace contract_gpu {
 
-// A device arena for the stand-in's GPU tensors and a blocking stream standing for TensorFlow's.
-void install();
+// A device arena for the stand-in's GPU tensors and a stream standing for TensorFlow's: blocking
+// (TF 2.9) or non-blocking (OpenXLA's StreamExecutor, current TF).
+void install(bool nonBlockingProducer);
 
 // One call of the op's GPU kernel between a slow producer of its inputs and a consumer of its
-// outputs, both on the blocking stream, the host not waiting in between; the consumer's copies
+// outputs, both on TensorFlow's stream, the host not waiting in between; the consumer's copies
 // are returned in *results (sizes[o] values each). Returns the op's status code.
 int runOrdered(const char* op, float boundary, float gamma, const char* kernel,
                const std::vector<int64_t>& xShape, const std::vector<float>& x,

@@ -5,7 +5,7 @@
 
 namespace contract_gpu {
 
-void install() {}
+void install(bool) {}
 
 int runOrdered(const char*, float, float, const char*, const std::vector<int64_t>&,
                const std::vector<float>&, const std::vector<int64_t>&, const std::vector<float>&,

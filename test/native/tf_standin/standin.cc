@@ -39,12 +39,6 @@ struct TF_Tensor {
   std::vector<int64_t> dims;
 };
 
-struct TF_Buffer {
-  const void* data;
-  size_t length;
-  void (*data_deallocator)(void* data, size_t length);
-};
-
 struct TF_OpDefinitionBuilder {
   std::string name;
 };
@@ -215,33 +209,6 @@ STANDIN_EXPORT int64_t TF_TensorElementCount(const TF_Tensor* t) {
 STANDIN_EXPORT int TF_TensorType(const TF_Tensor*) { return 1; }
 STANDIN_EXPORT void TF_DeleteTensor(TF_Tensor* t) { delete t; }
 
-// ---- c_api.h ----
-#ifndef STANDIN_OMIT_TF_Version
-STANDIN_EXPORT const char* TF_Version() { return "2.9.1 (tfjs-kaf stand-in)"; }
-#endif
-STANDIN_EXPORT TF_Buffer* TF_GetRegisteredKernelsForOp(const char* op, TF_Status* status) {
-  std::string devices;
-  if (std::strcmp(op, "MatMul") == 0) {
-    const char* gpu = std::getenv("TFJS_KAF_STANDIN_GPU");
-    devices = gpu != nullptr && std::strcmp(gpu, "1") == 0 ? "CPU GPU" : "CPU";
-  } else {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (const auto& [key, builder] : kernels) {
-      if (builder.op == op) devices += builder.device + " ";
-    }
-  }
-  char* data = static_cast<char*>(std::malloc(devices.size() + 1));
-  std::memcpy(data, devices.c_str(), devices.size() + 1);
-  status->code = 0;
-  return new TF_Buffer{data, devices.size(), [](void* d, size_t) { std::free(d); }};
-}
-STANDIN_EXPORT void TF_DeleteBuffer(TF_Buffer* buffer) {
-  if (buffer->data_deallocator != nullptr) {
-    buffer->data_deallocator(const_cast<void*>(buffer->data), buffer->length);
-  }
-  delete buffer;
-}
-
 // ---- the harness's side ----
 STANDIN_EXPORT void standin_set_device_allocator(StandinAllocate allocate) {
   deviceAllocate = allocate;
@@ -286,6 +253,16 @@ STANDIN_EXPORT int standin_run(const char* op, const char* device, float boundar
   }
   std::snprintf(message, messageLength, "%s", context.failure.message.c_str());
   return context.failure.code;
+}
+
+STANDIN_EXPORT size_t standin_kernel_devices(const char* op, char* list, size_t length) {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string devices;
+  for (const auto& [key, builder] : kernels) {
+    if (builder.op == op) devices += builder.device + " ";
+  }
+  std::snprintf(list, length, "%s", devices.c_str());
+  return devices.size();
 }
 
 STANDIN_EXPORT void standin_registered(char* list, size_t length) {

@@ -1,8 +1,12 @@
 // A stand-in for the TensorFlow C library that tfjs-node loads, for tests and the GPU contract
-// harness: built as libtensorflow.so.2 (the soname of the libtensorflow 2.9.1 C tarball that
-// tfjs-node 4.22 downloads) over an empty libtensorflow_framework.so.2, it exports the C API
-// functions tfjs-kaf resolves, records the ops and kernels registered, and runs a kernel on
-// tensors the harness provides. Not TensorFlow: no graph, no placement, no streams of its own.
+// harness, with the sonames of the libtensorflow 2.9.1 C tarball that tfjs-node 4.22 downloads, in
+// two layouts: "capi" (everything in libtensorflow.so.2, over an empty
+// libtensorflow_framework.so.2) and "framework" (the op, kernel, status and tensor API in
+// libtensorflow_framework.so.2, only c_api.h's functions in libtensorflow.so.2 over it, as the
+// tarball most likely has it). It exports the C API functions tfjs-kaf resolves, records the ops
+// and kernels registered, and runs a kernel on tensors the harness provides. Not TensorFlow: no
+// graph, no placement, no streams of its own. TF_Version() says 2.9.1, or
+// TFJS_KAF_STANDIN_VERSION.
 //
 // Registering an op twice aborts, as in TensorFlow. TF_GetRegisteredKernelsForOp("MatMul") says
 // GPU when TFJS_KAF_STANDIN_GPU=1 (a GPU build of TensorFlow), CPU otherwise. Built with
@@ -33,6 +37,9 @@ void standin_delete(TF_Tensor* tensor);
 int standin_run(const char* op, const char* device, float boundary, float gamma, const char* kernel,
                 TF_Tensor* const* inputs, int numInputs, TF_Tensor** outputs, int numOutputs,
                 char* message, size_t messageLength);
+
+// The devices of `op`'s kernels, space-separated, into `list`; returns the full text's length.
+size_t standin_kernel_devices(const char* op, char* list, size_t length);
 
 // "op/device" of every kernel registered so far, comma-separated.
 void standin_registered(char* list, size_t length);
