@@ -20,6 +20,7 @@ function cli(...args: string[]): { code: number | null; stdout: string; stderr: 
 
 function writeCsv(name: string, lines: string[]): string {
   const file = path.join(work, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
@@ -79,6 +80,39 @@ describe('tfjs-kaf train', () => {
     const run = cli('train', '--quick', '--data', writeCsv('classes.csv', lines), '--out', path.join(work, 'csv-cls'));
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/classes\.csv: classification, 2 features, 3 classes/);
+  });
+
+  it('reads a CSV as people export it: a UTF-8 BOM, numeric labels written differently, rows without a target', () => {
+    const lines = ['\uFEFFa,b,label'];
+    for (let i = 0; i < 60; i++) lines.push(`${(i % 2) + Math.sin(i) * 0.1},${Math.cos(i)},${['1', '1.0', '01', '2', '2.0'][i % 5]}`);
+    // The header's first name is 'a', not '\uFEFFa'.
+    const bom = cli('train', '--quick', '--data', writeCsv('exported.csv', lines), '--target', 'a', '--task', 'regression', '--out', path.join(work, 'csv-bom'));
+    expect(bom.code, bom.stderr).toBe(0);
+    lines.push('0.5,0.5,', '0.5,0.5,.');
+    const labels = cli('train', '--quick', '--data', writeCsv('exported-missing.csv', lines), '--out', path.join(work, 'csv-labels'));
+    expect(labels.code, labels.stderr).toBe(0);
+    expect(labels.stdout).toMatch(/exported-missing\.csv: 2 rows without a value of target 'label' left out \(lines 62, 63\)/);
+    expect(labels.stdout).toMatch(/exported-missing\.csv: classification, 2 features, 2 classes; 48 train \/ 12 test/);
+  });
+
+  it('an interrupted run leaves --out as the previous run left it; a finished run replaces it whole', () => {
+    const out = path.join(work, 'whole');
+    expect(cli('train', '--quick', '--dataset', 'iris', '--seed', '1', '--out', out).code).toBe(0);
+    const before = fs.readFileSync(path.join(out, 'results.json'), 'utf8');
+    const weights = fs.readFileSync(path.join(out, 'model', 'weights.bin'));
+    // SIGINT while the second run trains (its first epoch line is printed).
+    const child = spawnSync(process.execPath, ['-e', `
+      const { spawn } = require('node:child_process');
+      const c = spawn(process.execPath, ${JSON.stringify([bin, 'train', '--dataset', 'iris', '--epochs', '100000', '--seed', '2', '--out', out])}, { stdio: 'ignore' });
+      setTimeout(() => c.kill('SIGINT'), 2000);
+      c.on('exit', (code, signal) => console.log(JSON.stringify({ code, signal })));`], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(child.stdout)).toEqual({ code: 130, signal: null });
+    expect(fs.readFileSync(path.join(out, 'results.json'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(out, 'model', 'weights.bin')).equals(weights)).toBe(true);
+    expect(fs.readdirSync(work).filter((name) => name.startsWith('.whole.partial-'))).toEqual([]);
+    expect(cli('train', '--quick', '--dataset', 'iris', '--seed', '3', '--out', out).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')).dataset.seed).toBe(3);
+    expect(fs.readdirSync(work).filter((name) => name.startsWith('.whole.'))).toEqual([]);
   });
 
   it.runIf(tfjsNode.available)('runs on the tensorflow backend, and tfjs-node reads the saved model with file://', async () => {
@@ -155,7 +189,20 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
     ['target without csv', () => ['train', '--target', 'y'], /^tfjs-kaf: --target and --task apply to --data FILE.csv only$/],
     ['missing file', () => ['train', '--data', path.join(work, 'nope.csv')], /^tfjs-kaf: cannot read .*nope\.csv: no such file$/],
     ['ragged rows', () => ['train', '--data', writeCsv('ragged.csv', ['a,b,y', '1,2,0', '3,1', '4,5,1'])], /^tfjs-kaf: .*ragged\.csv: .*(record length|column).*line 3/i],
-    ['non-numeric value', () => ['train', '--data', writeCsv('text.csv', ['a,b,y', '1,2,0', '3,oops,1', '4,5,1'])], /^tfjs-kaf: .*text\.csv line 3, column 'b': 'oops' is not a number$/],
+    ['non-numeric value', () => ['train', '--data', writeCsv('text.csv', ['a,b,y', '1,2,0', '3,oops,1', '4,5,1'])], /^tfjs-kaf: .*text\.csv: values that are not numbers: column 'b' line 3 \('oops'\)$/],
+    [
+      'every bad column at once, missing cells included',
+      () => ['train', '--data', writeCsv('cells.csv', ['a,b,c,y', '1,,x,0', '.,2,3,1', '4,5,NA,1', '6,7,8,0'])],
+      /^tfjs-kaf: .*cells\.csv: values that are not numbers: column 'a' line 3 \('\.'\); column 'b' line 2 \(''\); column 'c' lines 2, 4 \('x'\)$/,
+    ],
+    [
+      'values beyond float32',
+      () => ['train', '--data', writeCsv('huge.csv', ['a,b,y', '1,2,0', '1e39,3,1', '4,-5e38,1', '6,7,0'])],
+      /^tfjs-kaf: .*huge\.csv: values beyond float32's range \(\+-3\.4e38, what the models compute in\): column 'a' line 3 \('1e39'\); column 'b' line 4 \('-5e38'\)$/,
+    ],
+    ['a one-class target', () => ['train', '--data', writeCsv('one.csv', ['a,y', '1,1', '2,1.0', '3,01'])], /^tfjs-kaf: .*one\.csv: target 'y' has one class \('1'\): classification needs at least 2$/],
+    ['--out where mkdir answers ENOENT (no hang)', () => ['train', '--quick', '--dataset', 'iris', '--out', '/proc/tfjs-kaf-x/y'], /^tfjs-kaf: --out \/proc\/tfjs-kaf-x\/y: cannot create the folder \/proc\/tfjs-kaf-x \(ENOENT\)$/],
+    ['--out holding other files', () => ['train', '--quick', '--dataset', 'iris', '--out', path.dirname(writeCsv('keep/notes.txt', ['mine']))], /^tfjs-kaf: --out .*keep: holds files that are not a tfjs-kaf run \(notes\.txt\): choose a new or empty folder$/],
     ['unknown target', () => ['train', '--data', writeCsv('t.csv', ['a,b,y', '1,2,0', '3,4,1'])!, '--target', 'z'], /^tfjs-kaf: .*t\.csv: no column 'z' \(columns: a, b, y\)$/],
     ['regression on text', () => ['train', '--data', writeCsv('r.csv', ['a,y', '1,x', '2,y', '3,z'])!, '--task', 'regression'], /^tfjs-kaf: .*r\.csv line 2: target 'y' value 'x' is not a number \(needed for regression\)$/],
   ];

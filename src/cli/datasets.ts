@@ -81,8 +81,41 @@ export function loadIris(): Dataset {
   };
 }
 
-/** Reads a numeric CSV with a header row. `target`: column name or 0-based index (default last). */
-export function loadCsv(file: string, target: string | undefined, task: Task | undefined): Dataset {
+/** The largest finite float32: the models compute in float32, so a larger value would be Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A cell that holds no value: empty, or a placeholder some exports write ('.', 'NA', 'NaN', 'null'). */
+const MISSING = new Set(['', '.', 'na', 'n/a', 'nan', 'null', 'none', '?']);
+const isMissing = (cell: string) => MISSING.has(cell.toLowerCase());
+
+/** Lists problems per column, so that one error names every bad column at once (in header order). */
+class CellProblems {
+  private readonly byColumn = new Map<number, { rows: number[]; example: string }>();
+  constructor(private readonly header: string[]) {}
+  add(column: number, line: number, example: string): void {
+    const entry = this.byColumn.get(column) ?? { rows: [], example };
+    entry.rows.push(line);
+    this.byColumn.set(column, entry);
+  }
+  get size(): number {
+    return this.byColumn.size;
+  }
+  describe(): string {
+    return [...this.byColumn]
+      .sort(([a], [b]) => a - b)
+      .map(([index, { rows, example }]) => [this.header[index], { rows, example }] as const)
+      .map(([column, { rows, example }]) => `column '${column}' line${rows.length > 1 ? 's' : ''} ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ` (+${rows.length - 5} more)` : ''} ('${example}')`)
+      .join('; ');
+  }
+}
+
+/**
+ * Reads a numeric CSV with a header row. `target`: column name or 0-based index (default last).
+ * Rows with a missing target are dropped (with a note); a missing or non-numeric feature, or a
+ * value outside float32's range, is an error naming every such column with its lines. Numeric
+ * class labels are compared as numbers ('1', '1.0' and '01' are one class).
+ */
+export function loadCsv(file: string, target: string | undefined, task: Task | undefined, note: (line: string) => void = () => {}): Dataset {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -91,43 +124,63 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   }
   let rows: string[][];
   try {
-    const { parse } = requiredPackage<typeof import('csv-parse/sync')>('csv-parse/sync', 'reading a CSV file (--data)');
-    rows = parse(text, { skip_empty_lines: true, trim: true }) as string[][];
+    const { parse } = requiredPackage<typeof import('csv-parse/sync')>('csv-parse/sync', 'reading a CSV file (--data)', 'csv-parse');
+    rows = parse(text, { skip_empty_lines: true, trim: true, bom: true }) as string[][];
   } catch (err) {
+    if (err instanceof CliError) throw err;
     throw new CliError(`${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (rows.length < 3) throw new CliError(`${file}: needs a header row and at least 2 data rows, found ${rows.length} rows`);
   const header = rows[0];
   if (header.length < 2) throw new CliError(`${file}: needs at least 2 columns (features and a target), found ${header.length}`);
   const targetIndex = resolveColumn(file, header, target);
-  const data = rows.slice(1);
-  const targetValues = data.map((row) => row[targetIndex]);
-  const numericTarget = targetValues.every((v) => v !== '' && Number.isFinite(Number(v)));
-  const distinct = [...new Set(targetValues)];
+  // Line numbers as an editor shows them: the header is line 1.
+  const all = rows.slice(1).map((row, i) => ({ row, line: i + 2 }));
+  const data = all.filter(({ row }) => !isMissing(row[targetIndex]));
+  const dropped = all.length - data.length;
+  if (dropped > 0) {
+    const lines = all.filter(({ row }) => isMissing(row[targetIndex])).map(({ line }) => line);
+    note(`${file}: ${dropped} row${dropped > 1 ? 's' : ''} without a value of target '${header[targetIndex]}' left out (line${dropped > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${dropped > 5 ? ', ...' : ''})`);
+  }
+  if (data.length < 2) throw new CliError(`${file}: needs at least 2 rows with a target value, found ${data.length}`);
+  const targetValues = data.map(({ row }) => row[targetIndex]);
+  const numericTarget = targetValues.every((v) => Number.isFinite(Number(v)));
+  const distinct = [...new Set(numericTarget ? targetValues.map((v) => String(Number(v))) : targetValues)];
   const resolvedTask: Task =
     task ?? (!numericTarget || (distinct.length <= 20 && targetValues.every((v) => Number.isInteger(Number(v)))) ? 'classification' : 'regression');
   if (resolvedTask === 'regression' && !numericTarget) {
-    const bad = targetValues.findIndex((v) => !Number.isFinite(Number(v)) || v === '');
-    throw new CliError(`${file} line ${bad + 2}: target '${header[targetIndex]}' value '${targetValues[bad]}' is not a number (needed for regression)`);
+    const bad = data.findIndex(({ row }) => !Number.isFinite(Number(row[targetIndex])));
+    throw new CliError(`${file} line ${data[bad].line}: target '${header[targetIndex]}' value '${targetValues[bad]}' is not a number (needed for regression)`);
   }
   const features = header.length - 1;
   const x = new Float32Array(data.length * features);
-  data.forEach((row, r) => {
+  const problems = new CellProblems(header);
+  const outOfRange = new CellProblems(header);
+  data.forEach(({ row, line }, r) => {
     let c = 0;
     row.forEach((cell, column) => {
-      if (column === targetIndex) return;
       const value = Number(cell);
-      if (cell === '' || !Number.isFinite(value)) {
-        throw new CliError(`${file} line ${r + 2}, column '${header[column]}': '${cell}' is not a number`);
+      // The target: a class label, or (regression) a number already checked to be finite.
+      if (column === targetIndex) {
+        if (resolvedTask === 'regression' && Math.abs(value) > FLOAT32_MAX) outOfRange.add(column, line, cell);
+        return;
       }
+      if (isMissing(cell) || !Number.isFinite(value)) problems.add(column, line, cell);
+      else if (Math.abs(value) > FLOAT32_MAX) outOfRange.add(column, line, cell);
       x[r * features + c++] = value;
     });
   });
+  if (problems.size > 0) throw new CliError(`${file}: values that are not numbers: ${problems.describe()}`);
+  if (outOfRange.size > 0) throw new CliError(`${file}: values beyond float32's range (+-3.4e38, what the models compute in): ${outOfRange.describe()}`);
   if (resolvedTask === 'regression') {
     return { name: file, task: 'regression', features, classes: 0, x, y: Float32Array.from(targetValues, Number) };
   }
   const classNames = distinct.sort((a, b) => (numericTarget ? Number(a) - Number(b) : a.localeCompare(b)));
-  return { name: file, task: 'classification', features, classes: classNames.length, classNames, x, y: Float32Array.from(targetValues, (v) => classNames.indexOf(v)) };
+  if (classNames.length < 2) {
+    throw new CliError(`${file}: target '${header[targetIndex]}' has one class ('${classNames[0]}'): classification needs at least 2`);
+  }
+  const label = (v: string) => classNames.indexOf(numericTarget ? String(Number(v)) : v);
+  return { name: file, task: 'classification', features, classes: classNames.length, classNames, x, y: Float32Array.from(targetValues, label) };
 }
 
 function resolveColumn(file: string, header: string[], target: string | undefined): number {

@@ -26,11 +26,14 @@ export function optionalPackage<T>(name: string): T | null {
   return null;
 }
 
-/** The package, or a CliError: `<purpose> needs the package '<name>' ...: npm install <name>`. */
-export function requiredPackage<T>(name: string, purpose: string): T {
+/**
+ * The module `name` (a package, or a path inside one: 'csv-parse/sync'), or a CliError:
+ * `<purpose> needs the package '<pkg>' ...: npm install <pkg>`, naming the package to install.
+ */
+export function requiredPackage<T>(name: string, purpose: string, pkg = name): T {
   const loaded = optionalPackage<T>(name);
   if (loaded === null) {
-    throw new CliError(`${purpose} needs the package '${name}', which tfjs-kaf does not install for library users: npm install ${name}`);
+    throw new CliError(`${purpose} needs the package '${pkg}', which tfjs-kaf does not install for library users: npm install ${pkg}`);
   }
   return loaded;
 }

@@ -12,6 +12,7 @@ import { type Dataset, loadCsv, loadIris, loadMnist, seededRandom, shuffledIndic
 import { CliError } from './errors';
 import { directorySaveHandler } from './model_io';
 import { buildModel, type Variant } from './models';
+import { RunOutput } from './output';
 import { activationGridSvg, svgToPng } from './plot';
 import { createProgress, type EpochProgress } from './progress';
 
@@ -55,8 +56,20 @@ async function selectBackend(name: 'cpu' | 'tensorflow'): Promise<void> {
   await tf.ready();
 }
 
-function loadDataset(options: TrainOptions): Dataset {
-  if (options.dataset === 'csv') return loadCsv(options.data!, options.target, options.task);
+let lastYield = 0;
+/**
+ * Lets the event loop run every 100 ms: fit() on the cpu backend chains only microtasks, and a
+ * Ctrl-C (SIGINT, whose handler discards the partial --out) is delivered only between macrotasks.
+ */
+async function yieldToEventLoop(): Promise<void> {
+  const now = Date.now();
+  if (now - lastYield < 100) return;
+  lastYield = now;
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+function loadDataset(options: TrainOptions, note: (line: string) => void): Dataset {
+  if (options.dataset === 'csv') return loadCsv(options.data!, options.target, options.task, note);
   return options.dataset === 'iris' ? loadIris() : loadMnist();
 }
 
@@ -92,7 +105,12 @@ async function trainOne(
       batchSize: options.batchSize,
       shuffle: false,
       verbose: 0,
-      callbacks: { onBatchEnd: async (batch, logs) => progress.update(batch + 1, logs?.loss ?? NaN) },
+      callbacks: {
+        onBatchEnd: async (batch, logs) => {
+          progress.update(batch + 1, logs?.loss ?? NaN);
+          await yieldToEventLoop();
+        },
+      },
     });
     seconds += Number(process.hrtime.bigint() - started) / 1e9;
     progress.stop();
@@ -198,22 +216,19 @@ export function formatSummary(report: TrainReport): string {
   ].join('\n');
 }
 
-/** Creates the output folder before any training: a file in its place is a user error. */
-function prepareOutput(out: string): void {
+export async function runTrain(options: TrainOptions, out: (line: string) => void = console.log): Promise<TrainReport> {
+  tf.enableProdMode(); // no debug checks, no "use tfjs-node" banner
+  const output = new RunOutput(options.out); // checked before any training
   try {
-    fs.mkdirSync(out, { recursive: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new CliError(`--out ${out}: a file is in the way (expected a folder or a new path)`);
-    throw new CliError(`--out ${out}: cannot create the folder (${(err as Error).message.split('\n')[0]})`);
+    return await trainAndWrite(options, output, out);
+  } finally {
+    output.discard();
   }
 }
 
-export async function runTrain(options: TrainOptions, out: (line: string) => void = console.log): Promise<TrainReport> {
-  tf.enableProdMode(); // no debug checks, no "use tfjs-node" banner
-  prepareOutput(options.out);
+async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (line: string) => void): Promise<TrainReport> {
   await selectBackend(options.backend);
-  const dataset = loadDataset(options);
+  const dataset = loadDataset(options, out);
   const progress = createProgress();
   const runs: SeedRun[] = [];
   let first: { kaf: Awaited<ReturnType<typeof trainOne>>; split: Split } | undefined;
@@ -241,10 +256,10 @@ export async function runTrain(options: TrainOptions, out: (line: string) => voi
     files: [],
   };
   const write = (name: string, data: string | Buffer) => {
-    fs.writeFileSync(path.join(options.out, name), data);
+    fs.writeFileSync(output.path(name), data);
     report.files.push(path.join(options.out, name));
   };
-  await kaf.model.save(directorySaveHandler(path.join(options.out, 'model')));
+  await kaf.model.save(directorySaveHandler(output.path('model')));
   report.files.push(path.join(options.out, 'model', 'model.json'), path.join(options.out, 'model', 'weights.bin'));
   const learned = firstKafAlpha(kaf.model);
   if (learned && kaf.initialAlpha) {
@@ -264,6 +279,7 @@ export async function runTrain(options: TrainOptions, out: (line: string) => voi
     else out(`note: activations.png not written (${reason})`);
   }
   write('results.json', JSON.stringify(report, null, 2) + '\n');
+  output.commit();
   kaf.model.dispose();
   out(formatTable(report));
   if (report.summary) out(formatSummary(report));
