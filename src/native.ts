@@ -1,5 +1,6 @@
 // Loads the native addon once per JS environment. A missing or broken build is not an error at
 // import: kaf() then runs the tensor-op composition, and info() says why the addon is absent.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { Limits } from './limits';
@@ -129,7 +130,22 @@ const rebuildHint = (flags = ''): string =>
  * build), else the prebuilt in prebuilds/<platform>-<arch>/ that matches this machine.
  */
 export function resolveAddon(): { path: string; source: NativeSource } | { error: string } {
-  if (process.env.TFJS_KAF_ADDON) return { path: process.env.TFJS_KAF_ADDON, source: 'TFJS_KAF_ADDON' };
+  const named = process.env.TFJS_KAF_ADDON;
+  if (named) {
+    // Relative to the working directory, as a user means it; and only a regular .node file: require
+    // of anything else (/dev/zero) would read it as JavaScript, forever.
+    const file = path.resolve(named);
+    let regular = false;
+    try {
+      regular = fs.statSync(file).isFile();
+    } catch {
+      // reported below
+    }
+    if (!regular || !file.endsWith('.node')) {
+      return { error: `TFJS_KAF_ADDON=${named} is not ${regular ? 'a .node file' : 'an existing file'}: kaf() runs the tensor-op composition; point it at a tfjs_kaf.node or unset it` };
+    }
+    return { path: file, source: 'TFJS_KAF_ADDON' };
+  }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const found = (require('node-gyp-build') as { path(dir: string): string }).path(packageRoot);

@@ -240,4 +240,36 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     expect(() => kafLib.layers.kaf2d({ dictSize: 65 })).toThrow(/KAF2D: dictSize must be an integer in \[2, 64\] for the 2-D KAF, received 65/);
     expect(() => kafLib.layers.kaf2d({ alphaInitializer: 'elu' })).toThrow(/KAF2D: alpha \[M, D, D\] has no activation initializer/);
   });
+
+  it("look names up as names: Object.prototype's members are unknown, not bogus objects", () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(() => kafLib.layers.kaf({ alphaInitializer: name })).toThrow(`KAF: unknown alphaInitializer '${name}'`);
+      expect(() => kafLib.layers.kaf({ alphaConstraint: name })).toThrow(`KAF: unknown alphaConstraint '${name}'`);
+      expect(() => kafLib.layers.kaf({ alphaRegularizer: name as never })).toThrow(`KAF: unknown alphaRegularizer '${name}'`);
+      expect(() => kafLib.layers.kaf({ alphaRegularizer: { className: name, config: {} } })).toThrow(`KAF: unknown alphaRegularizer class '${name}'`);
+      expect(() => kafLib.ridgeInit(name as 'relu')).toThrow(/^ridgeInit: f must be a function or one of relu, elu/);
+      expect(() => new kafLib.KafRidge({ activation: name as 'relu' })).toThrow(/^KafRidge: activation must be a function or one of relu/);
+    }
+  });
+
+  it('refuse an initializer where a regularizer or constraint belongs, and every other mix', () => {
+    const [initializer, regularizer, constraint] = [tf.initializers.zeros(), tf.regularizers.l1(), tf.constraints.nonNeg()];
+    expect(() => kafLib.layers.kaf({ alphaRegularizer: initializer as never })).toThrow("KAF: alphaRegularizer must be a regularizer (tf.regularizers.l1/l2/l1l2), received a Zeros");
+    expect(() => kafLib.layers.kaf({ alphaConstraint: initializer as never })).toThrow("KAF: alphaConstraint must be a constraint (tf.constraints.*), received a Zeros");
+    expect(() => kafLib.layers.kaf({ alphaInitializer: regularizer as never })).toThrow("KAF: alphaInitializer must be an initializer (tf.initializers.*), received a L1L2");
+    expect(() => kafLib.layers.kaf({ alphaInitializer: constraint as never })).toThrow("KAF: alphaInitializer must be an initializer (tf.initializers.*), received a NonNeg");
+    expect(() => kafLib.layers.kaf({ alphaConstraint: { className: 'Zeros', config: {} } })).toThrow("KAF: alphaConstraint must be a constraint (tf.constraints.*), received a Zeros");
+    // The right kinds still work.
+    expect(kafLib.layers.kaf({ alphaInitializer: initializer, alphaRegularizer: regularizer, alphaConstraint: constraint }).alphaRegularizer).toBe(regularizer);
+  });
+
+  it('check a KafRidge config where it is written', () => {
+    const KafRidge = kafLib.KafRidge;
+    expect(() => new KafRidge({ activation: 'elu', boundary: -2 })).toThrow(/^KafRidge: options.boundary must be a number in \[2\^-20, 2\^20\], received -2$/);
+    expect(() => new KafRidge({ activation: 'elu', gamma: 0 })).toThrow(/^KafRidge: options.gamma must be a number in \[2\^-40, 2\^40\], received 0$/);
+    expect(() => new KafRidge({ activation: 'elu', kernel: 'tanh' as 'relu' })).toThrow(/^KafRidge: options.kernel must be one of gaussian, relu, softplus, received 'tanh'$/);
+    expect(() => new KafRidge({ activation: 'elu', eps: -1 })).toThrow(/^KafRidge: eps must be a finite number >= 0, received -1$/);
+    expect(() => new KafRidge({ activation: 'elu', boundry: 3 } as never)).toThrow(/^KafRidge: unknown option 'boundry' \(expected activation, boundary, gamma, kernel, eps\)$/);
+    expect(new KafRidge({ activation: 'elu', boundary: 2, gamma: null, kernel: 'relu', eps: 0 }).getConfig()).toEqual({ activation: 'elu', boundary: 2, gamma: null, kernel: 'relu', eps: 0 });
+  });
 });

@@ -6,6 +6,7 @@ import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
 import type { BasisFunction } from '../params';
+import { LIMITS } from '../limits';
 import { checkDictSize, dictionary, resolveAttrs } from '../params';
 
 /** Activations a KAF can be initialised to. */
@@ -71,7 +72,8 @@ export function solveLinear(a: number[][], b: number[]): number[] {
  * @param f an activation name ('relu', 'elu', 'tanh', 'sigmoid', 'swish', 'identity') or a function.
  */
 export function ridgeInit(f: ActivationName | ((x: number) => number), options: RidgeInitOptions = {}): number[] {
-  const fn = typeof f === 'function' ? f : NAMED_ACTIVATIONS[f];
+  // Own properties only: 'constructor' is no activation.
+  const fn = typeof f === 'function' ? f : typeof f === 'string' && Object.hasOwn(NAMED_ACTIVATIONS, f) ? NAMED_ACTIVATIONS[f] : undefined;
   if (typeof fn !== 'function') {
     throw new Error(`ridgeInit: f must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(f)}`);
   }
@@ -122,11 +124,21 @@ export class KafRidge extends InitializerBase {
 
   constructor(config: Omit<KafRidgeConfig, 'activation'> & { activation: ActivationName | ((x: number) => number) }) {
     super();
+    if (config === null || typeof config !== 'object') throw new Error(`KafRidge: config must be an object, received ${config === null ? 'null' : typeof config}`);
     if (typeof config.activation !== 'function' && !ACTIVATION_NAMES.includes(config.activation)) {
       throw new Error(`KafRidge: activation must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(config.activation)}`);
     }
+    // The rest checked now, as ridgeInit would at build time, so that a bad config fails where it is written.
+    const known = ['activation', 'boundary', 'gamma', 'kernel', 'eps'];
+    for (const key of Object.keys(config)) {
+      if (!known.includes(key)) throw new Error(`KafRidge: unknown option '${key}' (expected ${known.join(', ')})`);
+    }
+    resolveAttrs('KafRidge', { boundary: config.boundary ?? undefined, gamma: config.gamma ?? 1, kernel: config.kernel }, LIMITS.minDictSize);
+    if (config.eps !== undefined && !(Number.isFinite(config.eps) && config.eps >= 0)) {
+      throw new Error(`KafRidge: eps must be a finite number >= 0, received ${config.eps}`);
+    }
     this.activation = config.activation;
-    this.boundary = config.boundary;
+    this.boundary = config.boundary ?? undefined;
     this.gamma = config.gamma ?? null;
     this.kernel = config.kernel ?? 'gaussian';
     this.eps = config.eps ?? 1e-4;
