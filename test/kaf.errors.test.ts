@@ -60,3 +60,21 @@ describe.each(BACKENDS)('kaf() on %s rejects bad input with a clear error', (bac
     a.dispose();
   });
 });
+
+describe('a tensor from another copy of tfjs-core', () => {
+  // Two module instances of the same tfjs-core share one engine through globalThis and pass its
+  // duck-typed instanceof, so this stands for a copy whose tensors fail it: a tensor's fields and
+  // methods without tfjs-core's throwIfDisposed.
+  const foreign = (shape: number[]) => {
+    const real = tf.ones(shape);
+    return { dataId: real.dataId, dtype: real.dtype, shape: real.shape, size: real.size, data: () => real.data(), dataSync: () => real.dataSync() } as unknown as tf.Tensor;
+  };
+  const fix = /is a tensor of another copy of @tensorflow\/tfjs-core \(tfjs-kaf's is version \d+\.\d+\.\d+\): the app loads two copies .*install one version of @tensorflow\/tfjs-core/;
+
+  it('is named as such, with the fix (not "must be a tf.Tensor or a TensorLike"), for x and alpha of kaf and kaf2d', () => {
+    expect(() => kafLib.kaf(foreign([2, 3]), tf.ones([3, 4]))).toThrow(new RegExp(`^kaf: argument 'x' ${fix.source}`));
+    expect(() => kafLib.kaf(tf.ones([2, 3]), foreign([3, 4]))).toThrow(new RegExp(`^kaf: argument 'alpha' ${fix.source}`));
+    expect(() => kafLib.kaf2d(tf.ones([2, 4]), foreign([2, 3, 3]))).toThrow(new RegExp(`^kaf2d: argument 'alpha' ${fix.source}`));
+    expect(() => kafLib.kafComposition(foreign([2, 3]), tf.ones([3, 4]))).toThrow(new RegExp(`^kafComposition: argument 'x' ${fix.source}`));
+  });
+});

@@ -7,11 +7,28 @@ import { hasKafKernel } from '../kernels/availability';
 
 export type TensorInput = tf.Tensor | tf.TensorLike;
 
+/**
+ * A tensor of another copy of tfjs-core (an app's own @tensorflow/tfjs-core beside the one
+ * tfjs-node or tfjs-kaf resolves): it fails instanceof here, and its data lives in the other
+ * copy's engine, so it cannot be converted either.
+ */
+function isForeignTensor(value: unknown): value is { dtype: string; shape: number[] } {
+  if (value === null || typeof value !== 'object' || value instanceof tf.Tensor) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.dataId === 'object' && typeof v.dtype === 'string' && Array.isArray(v.shape) && typeof v.dataSync === 'function';
+}
+
 /** Converts an input to a float32 tensor; int32 is cast the way tfjs ops cast it. */
 export function toFloatTensor(op: string, name: string, value: TensorInput): tf.Tensor {
   let tensor: tf.Tensor;
   if (value instanceof tf.Tensor) {
     tensor = value;
+  } else if (isForeignTensor(value)) {
+    throw new Error(
+      `${op}: argument '${name}' is a tensor of another copy of @tensorflow/tfjs-core (tfjs-kaf's is version ${tf.version_core}): ` +
+        'the app loads two copies (e.g. its own @tensorflow/tfjs-core beside the one @tensorflow/tfjs-node brings); ' +
+        'install one version of @tensorflow/tfjs-core (npm dedupe, or the same version as @tensorflow/tfjs-node) so that every package shares it',
+    );
   } else {
     try {
       tensor = tf.tensor(value as tf.TensorLike);
