@@ -27,6 +27,8 @@ export const LIMITS = {
   scratchBytesPerAlphaValue: 24,
   /** KAF_NUM_THREADS above it is refused. */
   maxThreads: 1024,
+  /** The gaussian kernels clamp |x| to it first: x = +-Inf and huge x give value and slopes 0. */
+  gaussianInputClamp: 1e18,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

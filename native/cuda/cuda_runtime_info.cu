@@ -9,7 +9,11 @@ namespace kafcuda {
 RuntimeInfo queryRuntime() {
   RuntimeInfo info;
   info.compiled = true;
-  cudaRuntimeGetVersion(&info.runtimeVersion);
+  // The runtime is linked statically: its version is the one compiled in (CUDA 11.8's
+  // cudaRuntimeGetVersion fails with cudaErrorNoDevice on a machine without a GPU).
+  if (cudaRuntimeGetVersion(&info.runtimeVersion) != cudaSuccess || info.runtimeVersion == 0) {
+    info.runtimeVersion = CUDART_VERSION;
+  }
   if (cudaDriverGetVersion(&info.driverVersion) != cudaSuccess) info.driverVersion = 0;
   const cudaError_t status = cudaGetDeviceCount(&info.deviceCount);
   if (status != cudaSuccess) {
@@ -27,9 +31,9 @@ std::string driverFloor() {
 #if CUDART_VERSION >= 13000
   return "r580";
 #elif CUDART_VERSION >= 12000
-  return "r525";
+  return "r525.60.13";
 #else
-  return "r450";
+  return "r450.80.02";
 #endif
 }
 

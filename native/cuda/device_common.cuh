@@ -18,7 +18,7 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int kMaxDictSize = static_cast<int>(kaf::kMaxCudaBackwardDictSize);
 constexpr int kWalkSteps = kaf::kWalkSideSteps;
-constexpr float kGaussianClamp = 1e18f;
+constexpr float kGaussianClamp = kaf::kGaussianInputClamp;
 
 Status statusOf(cudaError_t error) {
   Status status;

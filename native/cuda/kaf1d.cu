@@ -34,9 +34,18 @@ __global__ void forwardKernel(DeviceParams p, const float* __restrict__ x, int64
   const int64_t unitStep = stride % p.units;
   for (; e < count; e += stride) {
     const float* a = alpha + unit * p.dictSize;
-    float acc = 0.f;
-    visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) { acc += __ldg(a + i) * k; });
-    y[e] = acc;
+    if (p.kernel == static_cast<int>(kaf::KernelKind::kGaussian)) {
+      float acc = 0.f;
+      visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) { acc += __ldg(a + i) * k; });
+      y[e] = acc;
+    } else {
+      // relu and softplus grow like |x|: terms and sums in double, as on the CPU (kaf_cpu.cc).
+      double acc = 0.0;
+      visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) {
+        acc += static_cast<double>(__ldg(a + i)) * static_cast<double>(k);
+      });
+      y[e] = static_cast<float>(acc);
+    }
     unit += unitStep;
     if (unit >= p.units) unit -= p.units;
   }

@@ -44,7 +44,7 @@ constexpr double kUnderflowExponent = 87.3;                 // expf(-87.3) ~ FLT
 constexpr double kLog2e = 1.4426950408889634;
 // Horner while gamma t^2 <= 40, i.e. while the base-2 exponent is >= -40 log2(e).
 constexpr float kHornerExponent2 = static_cast<float>(-40 * kLog2e);
-constexpr float kInputClamp = 1e18f;  // backward: +-Inf -> finite t (t * 0 must stay 0)
+constexpr float kInputClamp = kaf::kGaussianInputClamp;  // backward: +-Inf -> finite t
 
 struct WalkParams {
   int64_t units;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "blocks.h"
+#include "float_environment.h"
 #include "kernel_functions.h"
 #include "parallel_passes.h"
 
@@ -166,6 +167,7 @@ PassShape shapeOf(const KafParams& p, int64_t rows, const WrappedCoefficients& c
 
 void kaf2dForwardCpu(const KafParams& params, const float* x, int64_t rows, const float* alpha,
                      float* y) {
+  const IeeeDenormals ieee;  // the calling thread's share and the reductions
   if (rows == 0 || params.units == 0) return;
   const WrappedCoefficients coefs(alpha, params.units, params.dictSize * params.dictSize);
   const std::vector<float> dict = floatDictionary(params);
@@ -175,6 +177,7 @@ void kaf2dForwardCpu(const KafParams& params, const float* x, int64_t rows, cons
 
 void kaf2dBackwardCpu(const KafParams& params, const float* x, const float* dy, int64_t rows,
                       const float* alpha, float* dx, float* dalpha) {
+  const IeeeDenormals ieee;  // the calling thread's share and the reductions
   const int64_t perUnit = params.dictSize * params.dictSize;
   if (rows == 0 || params.units == 0) {
     std::fill(dalpha, dalpha + params.units * perUnit, 0.f);

@@ -7,10 +7,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "blocks.h"
 #include "cpu_features.h"
+#include "float_environment.h"
 #include "horner_forward.h"
 #include "kernel_functions.h"
 #include "parallel_passes.h"
@@ -30,22 +32,31 @@ struct Pass1d {
   float* out;       // y (forward) or dx (backward)
 };
 
+// relu and softplus grow like |x|: their terms and partial sums are taken in double, so that a
+// result float32 can hold is returned even where |x| * D or a single term exceeds FLT_MAX (as
+// tfjs's own sums, in JavaScript numbers, return it). Gaussian terms are bounded by |alpha|.
+template <class Kernel>
+using ForwardAccumulator =
+    std::conditional_t<std::is_same_v<Kernel, GaussianKernel>, float, double>;
+
 template <class Kernel>
 KAF_ALWAYS_INLINE void forwardLanes(const Kernel& kernel, const float* __restrict x,
                                     const float* __restrict coef, int64_t stride,
                                     const float* __restrict dict, int64_t dictSize,
                                     float* __restrict y) {
-  float xs[kBlockSize], acc[kBlockSize];
+  using Acc = ForwardAccumulator<Kernel>;
+  float xs[kBlockSize];
+  Acc acc[kBlockSize];
   for (int j = 0; j < kBlockSize; ++j) {
     xs[j] = kernel.prepare(x[j]);
-    acc[j] = 0.f;
+    acc[j] = 0;
   }
   for (int64_t i = 0; i < dictSize; ++i) {
     const float d = dict[i];
     const float* __restrict a = coef + i * stride;
-    for (int j = 0; j < kBlockSize; ++j) acc[j] += a[j] * kernel.value(xs[j] - d);
+    for (int j = 0; j < kBlockSize; ++j) acc[j] += Acc(a[j]) * Acc(kernel.value(xs[j] - d));
   }
-  for (int j = 0; j < kBlockSize; ++j) y[j] = acc[j];
+  for (int j = 0; j < kBlockSize; ++j) y[j] = static_cast<float>(acc[j]);
 }
 
 // dalpha contributions added to partial: float sums over row groups (blocks.h).
@@ -482,7 +493,8 @@ std::vector<float> hornerScaledAlpha(const KafParams& p, const float* alpha) {
 
 void kafForwardCpu(const KafParams& params, const float* x, int64_t count, const float* alpha,
                    float* y) {
-  if (count == 0) return;  // also covers units == 0 (an empty last axis)
+  const IeeeDenormals ieee;  // the calling thread's share and the reductions
+  if (count == 0) return;    // also covers units == 0 (an empty last axis)
   const std::vector<float> dict = floatDictionary(params);
   if (const ForwardRangeFn horner = hornerForward(params, alpha)) {
     const std::vector<float> scaled = hornerScaledAlpha(params, alpha);
@@ -498,7 +510,8 @@ void kafForwardCpu(const KafParams& params, const float* x, int64_t count, const
 
 void kafBackwardCpu(const KafParams& params, const float* x, const float* dy, int64_t count,
                     const float* alpha, float* dx, float* dalpha) {
-  if (count == 0) {  // zero gradient; also covers units == 0 (an empty last axis)
+  const IeeeDenormals ieee;  // the calling thread's share and the reductions
+  if (count == 0) {          // zero gradient; also covers units == 0 (an empty last axis)
     std::fill(dalpha, dalpha + params.units * params.dictSize, 0.f);
     return;
   }

@@ -93,9 +93,9 @@ struct GaussianKernel {
   explicit GaussianKernel(double gamma)
       : negGamma(static_cast<float>(-gamma)), negTwoGamma(static_cast<float>(-2 * gamma)) {}
 
-  // Clamps |x| to 1e18 (NaN passes): t * t stays finite and t * k is 0 rather than inf * 0 = NaN.
+  // Clamps |x| to kGaussianInputClamp (limits.h; NaN passes).
   KAF_ALWAYS_INLINE float prepare(float x) const {
-    constexpr float kBig = 1e18f;
+    constexpr float kBig = kGaussianInputClamp;
     return x > kBig ? kBig : (x < -kBig ? -kBig : x);
   }
   KAF_ALWAYS_INLINE float value(float t) const { return expNonPositive(negGamma * t * t); }

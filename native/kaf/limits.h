@@ -36,6 +36,11 @@ constexpr bool walkApplies(double gamma, double delta) {
   return gamma * delta * delta <= kMaxWalkGammaDelta2;
 }
 
+// The gaussian kernels clamp |x| to this first (NaN passes): (x - d)^2 stays finite and the slope
+// t * k is 0 rather than inf * 0 = NaN, so x = +-Inf and huge finite x give the formula's limits
+// (value and slopes 0) on every path, the tensor-op composition included.
+constexpr float kGaussianInputClamp = 1e18f;
+
 // The CUDA kernels' own caps (the `cuda` API): the backward keeps D partial sums per thread, the
 // 2-D kernels D x D per thread.
 constexpr int64_t kMaxCudaBackwardDictSize = 64;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "blocks.h"
+#include "float_environment.h"
 #include "limits.h"
 #include "thread_pool.h"
 
@@ -46,6 +47,7 @@ void backwardByChunks(const PassShape& s, BackwardChunksFn run, const void* pass
   const Split split = splitRange(s.count, s.workPerElement, maxRowChunks(partialSize));
   std::vector<double> partials(static_cast<size_t>(split.numTasks * partialSize), 0.0);
   ThreadPool::instance().parallelFor(split.numTasks, [&](int64_t t) {
+    const IeeeDenormals ieee;  // on whichever thread runs the task
     const int64_t begin = t * split.chunk;
     run(pass, begin, std::min(s.count, begin + split.chunk), partials.data() + t * partialSize);
   });
@@ -67,6 +69,7 @@ void backwardByColumns(const PassShape& s, BackwardColumnsFn run, const void* pa
   const Split split = splitRange(s.units, s.workPerElement * std::max<int64_t>(rows, 1),
                                  ThreadPool::instance().size());
   ThreadPool::instance().parallelFor(split.numTasks, [&](int64_t t) {
+    const IeeeDenormals ieee;
     const int64_t first = t * split.chunk;
     const int64_t last = std::min(s.units, first + split.chunk);
     const int64_t stride = columnPartialStride(first, last);
@@ -86,6 +89,7 @@ void runForward(const PassShape& s, ForwardRangeFn run, const void* pass) {
   if (s.count == 0) return;
   const Split split = splitRange(s.count, s.workPerElement, ThreadPool::instance().size());
   ThreadPool::instance().parallelFor(split.numTasks, [&](int64_t t) {
+    const IeeeDenormals ieee;
     const int64_t begin = t * split.chunk;
     run(pass, begin, std::min(s.count, begin + split.chunk));
   });

@@ -31,10 +31,10 @@ struct Lanes {
 
   static KAF_ALWAYS_INLINE void store(float* p, F v) { std::memcpy(p, &v, sizeof v); }
 
-  // As GaussianKernel::prepare: |x| clamped to 1e18, NaN passes.
+  // As GaussianKernel::prepare: |x| clamped to kGaussianInputClamp, NaN passes.
   static KAF_ALWAYS_INLINE F prepareGaussian(F x) {
-    const F high = x > 1e18f ? splat(1e18f) : x;
-    return high < -1e18f ? splat(-1e18f) : high;
+    const F high = x > kGaussianInputClamp ? splat(kGaussianInputClamp) : x;
+    return high < -kGaussianInputClamp ? splat(-kGaussianInputClamp) : high;
   }
 
   // As kaf::expInRange, with the same coefficients. Repeated rather than shared through a template

@@ -47,6 +47,7 @@ Napi::Object limits(Napi::Env env) {
   out.Set("scratchConstantBytes", static_cast<double>(kaf::kScratchConstantBytes));
   out.Set("scratchBytesPerAlphaValue", static_cast<double>(kaf::kScratchBytesPerAlphaValue));
   out.Set("maxThreads", kaf::kMaxThreads);
+  out.Set("gaussianInputClamp", static_cast<double>(kaf::kGaussianInputClamp));
   return out;
 }
 

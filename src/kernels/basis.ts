@@ -11,6 +11,8 @@ export function float32Dictionary(boundary: number, dictSize: number): Float64Ar
 
 /** [k(t), dk/dt] of the attrs' basis function. */
 export function basisAndSlope(attrs: KafAttrs, t: number): [number, number] {
+  // NaN in gives NaN out (as the native kernels: x = NaN is NaN in y, dx and its unit's dalpha).
+  if (Number.isNaN(t)) return [NaN, NaN];
   if (attrs.kernel === 'relu') return [t > 0 ? t : 0, t > 0 ? 1 : 0];
   if (attrs.kernel === 'softplus') {
     const u = Math.exp(-Math.abs(t));

@@ -1,10 +1,11 @@
-// Fused KAF kernels for tfjs's `webgl` backend: one shader pass per output, nothing of size N x D
-// stored. Forward: each output element sums its unit's D basis functions against alpha. Backward:
-// dx in one pass (dy times the slope sum), dalpha as a reduction over rows (each output element
-// [unit, i] sums dy * k over the rows). Float32 textures; the dictionary as the native kernels
-// have it (float32 values).
+// Fused KAF kernels for tfjs's `webgl` backend: nothing of size N x D stored. Forward: each output
+// element sums its unit's D basis functions against alpha. Backward: dx in one pass (dy times the
+// slope sum), dalpha in two (partial sums over tiles of rows, then over the tiles: a float32 sum
+// over all rows in one fragment lost 2e-5 at 50,176 rows). Float32 textures; the dictionary as
+// the native kernels have it (float32 values); special values as the native kernels give them.
 import * as tf from '@tensorflow/tfjs-core';
 
+import { LIMITS } from '../limits';
 import { float32Dictionary } from './basis';
 import { Kaf, type KafAttrs, KafGrad } from './names';
 
@@ -31,14 +32,19 @@ function basisCode(attrs: KafAttrs, dictSize: number): string {
   const d = float32Dictionary(attrs.boundary, dictSize);
   const points = Array.from(d, glsl).join(', ');
   const g = glsl(attrs.gamma);
+  // NaN passes through each (GLSL's max of a NaN is undefined): NaN in gives NaN out.
   const basis =
     attrs.kernel === 'relu'
-      ? 'k = max(t, 0.0); dk = t > 0.0 ? 1.0 : 0.0;'
+      ? 'k = isnan(t) ? t : max(t, 0.0); dk = isnan(t) ? t : (t > 0.0 ? 1.0 : 0.0);'
       : attrs.kernel === 'softplus'
-        ? 'float u = exp(-abs(t)); k = max(t, 0.0) + log(1.0 + u); dk = (t >= 0.0 ? 1.0 : u) / (1.0 + u);'
+        ? 'float u = exp(-abs(t)); k = isnan(t) ? t : max(t, 0.0) + log(1.0 + u); dk = (t >= 0.0 ? 1.0 : u) / (1.0 + u);'
         : `k = exp(-${g} * t * t); dk = -2.0 * ${g} * t * k;`;
+  // The gaussian clamps |x| first (LIMITS.gaussianInputClamp, as the native kernels): at x = +-Inf
+  // the slope is 0, not Inf * 0.
+  const prepare = attrs.kernel === 'gaussian' ? `isnan(x) ? x : clamp(x, -${glsl(LIMITS.gaussianInputClamp)}, ${glsl(LIMITS.gaussianInputClamp)})` : 'x';
   return `
     const float DICT[${dictSize}] = float[${dictSize}](${points});
+    float prepare(float x) { return ${prepare}; }
     void basis(float t, out float k, out float dk) { ${basis} }`;
 }
 
@@ -50,7 +56,7 @@ const pointwiseProgram = (output: 'y' | 'dx', rows: number, units: number, dictS
   userCode: `${basisCode(attrs, dictSize)}
     void main() {
       ivec2 c = getOutputCoords();
-      float x = getX(c.x, c.y);
+      float x = prepare(getX(c.x, c.y));
       float s = 0.0;
       for (int i = 0; i < ${dictSize}; i++) {
         float k, dk;
@@ -61,20 +67,41 @@ const pointwiseProgram = (output: 'y' | 'dx', rows: number, units: number, dictS
     }`,
 });
 
-// dalpha[n, i] = sum over rows of dy[r, n] k(x[r, n] - d_i): the reduction over rows in the shader.
-const dalphaProgram = (rows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
+/** Rows per tile of the dalpha reduction: about sqrt(rows), so that both passes sum as few terms. */
+export const dalphaTileRows = (rows: number): number => Math.max(1, Math.ceil(Math.sqrt(rows)));
+
+// dalpha, pass 1: partial[t, n * D + i] = sum over the rows of tile t of dy[r, n] k(x[r, n] - d_i).
+const dalphaTilesProgram = (rows: number, tileRows: number, units: number, dictSize: number, attrs: KafAttrs): WebGLProgram => ({
   variableNames: ['X', 'Dy'],
-  outputShape: [units, dictSize],
+  outputShape: [Math.ceil(rows / tileRows), units * dictSize],
   userCode: `${basisCode(attrs, dictSize)}
     void main() {
       ivec2 c = getOutputCoords();
-      float d = DICT[c.y];
+      int n = c.y / ${dictSize};
+      float d = DICT[c.y - n * ${dictSize}];
+      int first = c.x * ${tileRows};
       float s = 0.0;
-      for (int r = 0; r < ${rows}; r++) {
+      for (int j = 0; j < ${tileRows}; j++) {
+        int r = first + j;
+        if (r >= ${rows}) break;
         float k, dk;
-        basis(getX(r, c.x) - d, k, dk);
-        s += getDy(r, c.x) * k;
+        basis(prepare(getX(r, n)) - d, k, dk);
+        s += getDy(r, n) * k;
       }
+      setOutput(s);
+    }`,
+});
+
+// dalpha, pass 2: the tiles' partial sums, in tile order.
+const dalphaSumProgram = (tiles: number, units: number, dictSize: number): WebGLProgram => ({
+  variableNames: ['Partial'],
+  outputShape: [units, dictSize],
+  userCode: `
+    void main() {
+      ivec2 c = getOutputCoords();
+      int column = c.x * ${dictSize} + c.y;
+      float s = 0.0;
+      for (int t = 0; t < ${tiles}; t++) s += getPartial(t, column);
       setOutput(s);
     }`,
 });
@@ -120,9 +147,11 @@ export const webglKernelConfigs: tf.KernelConfig[] = [
       const x2 = reshape(x, [rows, units], backend);
       const dy2 = reshape(dy, [rows, units], backend);
       const dx2 = gl.runWebGLProgram(pointwiseProgram('dx', rows, units, dictSize, a), [x2, alpha, dy2], 'float32');
-      const dalpha = gl.runWebGLProgram(dalphaProgram(rows, units, dictSize, a), [x2, dy2], 'float32');
+      const tileRows = dalphaTileRows(rows);
+      const partial = gl.runWebGLProgram(dalphaTilesProgram(rows, tileRows, units, dictSize, a), [x2, dy2], 'float32');
+      const dalpha = gl.runWebGLProgram(dalphaSumProgram(partial.shape[0], units, dictSize), [partial], 'float32');
       const dx = reshape(dx2, x.shape, backend);
-      for (const t of [x2, dy2, dx2]) gl.disposeIntermediateTensorInfo(t);
+      for (const t of [x2, dy2, dx2, partial]) gl.disposeIntermediateTensorInfo(t);
       return [dx, dalpha];
     },
   },

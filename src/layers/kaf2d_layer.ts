@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
 import { kaf2d } from '../ops/kaf2d';
-import { resolveAttrs, VARIANT_2D } from '../params';
+import { DEFAULT_BOUNDARY, resolveAttrs, VARIANT_2D } from '../params';
 import { dictSizeOf, KafLayerBase, type KafLayerBaseArgs, singleInputShape } from './kaf_base';
 
 export interface KAF2DLayerArgs extends KafLayerBaseArgs {
@@ -17,11 +17,11 @@ export class KAF2D extends KafLayerBase {
 
   constructor(args: KAF2DLayerArgs = {}) {
     const dictSize = dictSizeOf('KAF2D', args, 10, true);
-    const attrs = resolveAttrs('KAF2D', { boundary: args.boundary, gamma: args.gamma ?? undefined }, dictSize, VARIANT_2D);
+    resolveAttrs('KAF2D', { boundary: args.boundary, gamma: args.gamma ?? undefined }, dictSize, VARIANT_2D); // checks only
     if (args.init !== undefined && args.init !== 'random' && args.init !== 'custom') {
       throw new Error(`KAF2D: init must be a function or one of random, custom, received ${JSON.stringify(args.init)}`);
     }
-    super('KAF2D', args, { dictSize, boundary: attrs.boundary }, () => {
+    super('KAF2D', args, { dictSize, boundary: args.boundary ?? DEFAULT_BOUNDARY }, () => {
       throw new Error('KAF2D: alpha [M, D, D] has no activation initializer; use a tfjs initializer');
     });
   }

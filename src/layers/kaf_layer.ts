@@ -6,7 +6,7 @@ import type { Shape } from '@tensorflow/tfjs-layers';
 
 import { kaf } from '../ops/kaf';
 import type { BasisFunction } from '../params';
-import { resolveAttrs } from '../params';
+import { DEFAULT_BOUNDARY, resolveAttrs } from '../params';
 import { type ActivationName, KafRidge } from './init';
 import { dictSizeOf, KafLayerBase, type KafLayerBaseArgs } from './kaf_base';
 
@@ -26,9 +26,9 @@ export class KAF extends KafLayerBase {
     // Validated before the base builds an initializer from them.
     const dictSize = dictSizeOf('KAF', args, 20, false);
     const attrs = resolveAttrs('KAF', { boundary: args.boundary, gamma: args.gamma ?? undefined, kernel: args.kernel }, dictSize);
-    super('KAF', args, { dictSize, boundary: attrs.boundary }, (activation, eps) =>
-      new KafRidge({ activation, boundary: attrs.boundary, gamma: args.gamma ?? null, kernel: attrs.kernel, eps }),
-    );
+    // The boundary as given (a config round-trips it); kaf() rounds it to float32 as every op does.
+    const boundary = args.boundary ?? DEFAULT_BOUNDARY;
+    super('KAF', args, { dictSize, boundary }, (activation, eps) => new KafRidge({ activation, boundary, gamma: args.gamma ?? null, kernel: attrs.kernel, eps }));
     this.kernel = attrs.kernel;
     this.supportsMasking = true;
   }
