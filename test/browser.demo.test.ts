@@ -5,9 +5,12 @@
 // test-results/.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const requireFromTest = createRequire(__filename);
 
 const root = path.resolve(__dirname, '..');
 const chromiumPath = '/usr/bin/chromium';
@@ -66,9 +69,32 @@ describe.runIf(run)('the browser build in Chromium', () => {
       expect(result.checks.map((c) => c.name)).toEqual([
         'kaf gaussian on webgl', 'kaf relu on webgl', 'kaf softplus on webgl',
         'kaf gaussian on cpu', 'kaf relu on cpu', 'kaf softplus on cpu',
+        'kaf gaussian edges on webgl', 'kaf relu edges on webgl', 'kaf gaussian edges on cpu', 'kaf relu edges on cpu',
+        'dalpha over 50,176 rows on webgl',
         'the demo model matches Node',
       ]);
       expect(result.pass, JSON.stringify(result, null, 1)).toBe(true);
+    });
+    await page.close();
+  }, 120_000);
+
+  it('reads real MNIST digits painted on the board as well as fed directly (MNIST preprocessing: centre of mass)', async () => {
+    const page = await browser.newPage();
+    await withScreenshotOnFailure(page, 'painted', async () => {
+      await page.goto(base);
+      await page.waitForFunction(() => /model loaded/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+      // 40 MNIST digits (the last four of each class), painted 10 x as a user's strokes would be drawn.
+      const mnist = requireFromTest('mnist') as Record<number, { length: number; get(i: number): number[] }>;
+      const digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((label) => [1, 2, 3, 4].map((k) => ({ label, gray: mnist[label].get(mnist[label].length - k) })));
+      const results = await page.evaluate((list) => {
+        const demo = (window as unknown as { kafDemo: { paintAndPredict(g: number[]): number; predictDirect(g: number[]): number } }).kafDemo;
+        return list.map(({ label, gray }) => ({ label, painted: demo.paintAndPredict(gray), direct: demo.predictDirect(gray) }));
+      }, digits);
+      const painted = results.filter((r) => r.painted === r.label).length;
+      const direct = results.filter((r) => r.direct === r.label).length;
+      console.log(`MNIST digits painted on the board: ${painted}/40 right; fed directly: ${direct}/40`);
+      expect(direct).toBeGreaterThanOrEqual(32);
+      expect(painted).toBeGreaterThanOrEqual(direct - 3);
     });
     await page.close();
   }, 120_000);

@@ -56,6 +56,26 @@ function setUpBoard(model) {
     predict(model, board);
   };
   board.addEventListener('pointerup', finish);
+  // For the page test: a 28 x 28 gray image (MNIST's) painted on the board, 10 x, then predicted
+  // as a drawing is.
+  window.kafDemo = {
+    paintAndPredict(gray) {
+      const image = ctx.createImageData(board.width, board.height);
+      const scale = board.width / 28;
+      for (let y = 0; y < board.height; y++) {
+        for (let x = 0; x < board.width; x++) {
+          const v = Math.round(255 * gray[Math.floor(y / scale) * 28 + Math.floor(x / scale)]);
+          image.data.set([v, v, v, 255], 4 * (y * board.width + x));
+        }
+      }
+      ctx.putImageData(image, 0, 0);
+      predict(model, board);
+      return Number(document.getElementById('prediction').textContent);
+    },
+    predictDirect(gray) {
+      return tf.tidy(() => model.predict(tf.tensor2d(gray, [1, 784])).argMax(-1).dataSync()[0]);
+    },
+  };
   board.addEventListener('pointerleave', finish);
   document.getElementById('clear').addEventListener('click', () => {
     ctx.fillStyle = '#000';
@@ -65,8 +85,10 @@ function setUpBoard(model) {
   });
 }
 
-// 280 x 280 strokes to the 28 x 28 gray levels in [0, 1] the model was trained on (MNIST-like:
-// the digit's bounding box scaled into 20 x 20, centred).
+// 280 x 280 strokes to the 28 x 28 gray levels in [0, 1] the model was trained on, as MNIST was
+// made: the digit's bounding box scaled (aspect kept) into 20 x 20, then placed in the 28 x 28
+// field so that its centre of mass is at the centre (a bounding-box centring scored 26 of 40 real
+// MNIST digits painted on the board against 37 of 40 fed directly).
 function toInput(board) {
   return tf.tidy(() => {
     const image = tf.browser.fromPixels(board, 1).toFloat().div(255);
@@ -80,7 +102,13 @@ function toInput(board) {
     const cropped = image.slice([top, left, 0], [bottom - top + 1, right - left + 1, 1]);
     const padded = cropped.pad([[Math.floor((size - (bottom - top + 1)) / 2), Math.ceil((size - (bottom - top + 1)) / 2)], [Math.floor((size - (right - left + 1)) / 2), Math.ceil((size - (right - left + 1)) / 2)], [0, 0]]);
     const digit = tf.image.resizeBilinear(padded, [20, 20]);
-    return digit.pad([[4, 4], [4, 4], [0, 0]]).reshape([1, 784]);
+    // Centre of mass of the 20 x 20 digit, moved to the field's centre (13.5, 13.5).
+    const pixels = digit.squeeze().arraySync();
+    let [mass, cy, cx] = [0, 0, 0];
+    pixels.forEach((row, y) => row.forEach((v, x) => ([mass, cy, cx] = [mass + v, cy + v * y, cx + v * x])));
+    const offset = (centre) => Math.min(8, Math.max(0, Math.round(13.5 - centre / mass)));
+    const [dy, dx] = [offset(cy), offset(cx)];
+    return digit.pad([[dy, 8 - dy], [dx, 8 - dx], [0, 0]]).reshape([1, 784]);
   });
 }
 

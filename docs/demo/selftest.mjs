@@ -18,6 +18,8 @@ function mulberry32(seed) {
 }
 
 function basis64(kernel, gamma, t) {
+  if (Number.isNaN(t)) return [NaN, NaN];
+  if (kernel === 'gaussian' && !Number.isFinite(t)) return [0, 0]; // the formula's limits
   if (kernel === 'relu') return [t > 0 ? t : 0, t > 0 ? 1 : 0];
   if (kernel === 'softplus') return [Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))), 1 / (1 + Math.exp(-t))];
   const g = Math.exp(-gamma * t * t);
@@ -53,6 +55,11 @@ function reference64(x, alpha, dy, units, D, boundary, gamma, kernel) {
 function errorOf(actual, expected, magnitude) {
   let num = 0, den = 0;
   for (let i = 0; i < expected.length; i++) {
+    // NaN where the formula gives NaN, and only there.
+    if (Number.isNaN(expected[i]) || Number.isNaN(actual[i])) {
+      if (Number.isNaN(expected[i]) !== Number.isNaN(actual[i])) return Infinity;
+      continue;
+    }
     num += (actual[i] - expected[i]) ** 2;
     den += magnitude[i] ** 2;
   }
@@ -88,6 +95,44 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
       const fused = tf.getKernel('Kaf', backend) !== undefined;
       checks.push({ name: `kaf ${kernel} on ${backend}`, shape: [rows, units], D, fused, errors, ok: fused && Object.values(errors).every((e) => e < tolerance) });
     }
+  }
+  // Edges (NaN gives NaN; +-Inf and huge x give the gaussian's limits 0), and dalpha summed over
+  // 50,176 rows, on webgl (the cpu backend's JavaScript kernels sum in float64).
+  for (const backend of ['webgl', 'cpu']) {
+    await tf.setBackend(backend);
+    for (const kernel of ['gaussian', 'relu']) {
+      const units = 3, D = 7, boundary = 2;
+      // GLSL ES guarantees no denormals (SwiftShader flushes them): 1e-45 on the cpu backend only.
+      const x = Float32Array.from([NaN, 0.3, -1, Infinity, -Infinity, 3e38, backend === 'webgl' ? 0.7 : 1e-45, 1.5, -0.2]);
+      const rows = x.length / units;
+      const alpha = Float32Array.from({ length: units * D }, () => random() * 2 - 1);
+      const dy = Float32Array.from({ length: x.length }, () => random() * 2 - 1);
+      const [y, dx, dalpha] = tf.tidy(() => {
+        const f = (a, b) => kafLib.kaf(a, b, { boundary, kernel });
+        const xt = tf.tensor2d(x, [rows, units]), at = tf.tensor2d(alpha, [units, D]);
+        return [f(xt, at), ...tf.grads(f)([xt, at], tf.tensor2d(dy, [rows, units]))].map((t) => t.dataSync());
+      });
+      if (kernel === 'relu') for (const i of [3, 4, 5]) [y[i], dx[i]] = [0, 0]; // relu(+-Inf) mixes infinities: not compared
+      const delta = (2 * boundary) / (D - 1);
+      const r = reference64(x, alpha, dy, units, D, boundary, Math.fround(1 / (6 * delta * delta)), kernel);
+      if (kernel === 'relu') for (const i of [3, 4, 5]) [r.y[i], r.dx[i]] = [0, 0];
+      const dalphaCompared = kernel === 'relu' ? [] : dalpha; // relu's dalpha at +-Inf is +-Inf or NaN
+      const errors = { y: errorOf(y, r.y, r.my), dx: errorOf(dx, r.dx, r.mdx), dalpha: errorOf(dalphaCompared, kernel === 'relu' ? [] : r.dalpha, r.mdalpha) };
+      const ok = Object.values(errors).every((e) => e < tolerance);
+      checks.push({ name: `kaf ${kernel} edges on ${backend}`, errors, ok, ...(ok ? {} : { y: Array.from(y, String), dx: Array.from(dx, String), dalpha: Array.from(dalpha, String) }) });
+    }
+  }
+  {
+    await tf.setBackend('webgl');
+    const rows = 50176, units = 2, D = 20, boundary = 3;
+    const x = Float32Array.from({ length: rows * units }, () => (random() * 2 - 1) * boundary);
+    const alpha = Float32Array.from({ length: units * D }, () => random() * 2 - 1);
+    const dy = Float32Array.from({ length: rows * units }, () => random());
+    const dalpha = tf.tidy(() => tf.grads((a, b) => kafLib.kaf(a, b, { boundary }))([tf.tensor2d(x, [rows, units]), tf.tensor2d(alpha, [units, D])], tf.tensor2d(dy, [rows, units]))[1].dataSync());
+    const delta = (2 * boundary) / (D - 1);
+    const r = reference64(x, alpha, dy, units, D, boundary, Math.fround(1 / (6 * delta * delta)), 'gaussian');
+    const error = errorOf(dalpha, r.dalpha, r.mdalpha);
+    checks.push({ name: 'dalpha over 50,176 rows on webgl', error, ok: error < 1e-5 });
   }
   // The model trained in Node: the same predictions here.
   try {

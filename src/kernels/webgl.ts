@@ -32,12 +32,11 @@ function basisCode(attrs: KafAttrs, dictSize: number): string {
   const d = float32Dictionary(attrs.boundary, dictSize);
   const points = Array.from(d, glsl).join(', ');
   const g = glsl(attrs.gamma);
-  // NaN passes through each (GLSL's max of a NaN is undefined): NaN in gives NaN out.
   const basis =
     attrs.kernel === 'relu'
-      ? 'k = isnan(t) ? t : max(t, 0.0); dk = isnan(t) ? t : (t > 0.0 ? 1.0 : 0.0);'
+      ? 'k = max(t, 0.0); dk = t > 0.0 ? 1.0 : 0.0;'
       : attrs.kernel === 'softplus'
-        ? 'float u = exp(-abs(t)); k = isnan(t) ? t : max(t, 0.0) + log(1.0 + u); dk = (t >= 0.0 ? 1.0 : u) / (1.0 + u);'
+        ? 'float u = exp(-abs(t)); k = max(t, 0.0) + log(1.0 + u); dk = (t >= 0.0 ? 1.0 : u) / (1.0 + u);'
         : `k = exp(-${g} * t * t); dk = -2.0 * ${g} * t * k;`;
   // The gaussian clamps |x| first (LIMITS.gaussianInputClamp, as the native kernels): at x = +-Inf
   // the slope is 0, not Inf * 0.
@@ -45,7 +44,12 @@ function basisCode(attrs: KafAttrs, dictSize: number): string {
   return `
     const float DICT[${dictSize}] = float[${dictSize}](${points});
     float prepare(float x) { return ${prepare}; }
-    void basis(float t, out float k, out float dk) { ${basis} }`;
+    void basis(float t, out float k, out float dk) {
+      // NaN in gives NaN out: GLSL leaves max() and exp() of a NaN undefined (SwiftShader's exp
+      // gives +Inf).
+      if (isnan(t)) { k = t; dk = t; return; }
+      ${basis}
+    }`;
 }
 
 // y = sum_i alpha_i k(x - d_i) (forward), or dx = dy * sum_i alpha_i dk(x - d_i): one output element
