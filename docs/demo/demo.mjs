@@ -58,7 +58,7 @@ function setUpBoard(model) {
   board.addEventListener('pointerup', finish);
   // For the page test: a 28 x 28 gray image (MNIST's) painted on the board, 10 x, then predicted
   // as a drawing is.
-  window.kafDemo = {
+  globalThis.kafDemo = {
     paintAndPredict(gray) {
       const image = ctx.createImageData(board.width, board.height);
       const scale = board.width / 28;
