@@ -1,9 +1,10 @@
 // The native CPU kernels alone (no tfjs): the addon's kafForward and kafBackward on reused
-// outputs, gaussian, default gamma. Medians of --reps runs after 3 warm-ups.
+// outputs, gaussian (or --kernel), default gamma. Medians of --reps runs after 3 warm-ups.
 //
 //   npm run bench:kernels                              # [4096 x 1024], D = 20
 //   KAF_WALK_WIDTH=8 npm run bench:kernels             # the 8-lane (AVX2) code; 0: direct exp
 //   npm run bench:kernels -- --rows 1024 --units 256 --D 12 --reps 41
+//   npm run bench:kernels -- --kernel relu             # or softplus (their forward sums in double)
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ const { values: args } = parseArgs({
     units: { type: 'string', default: '1024' },
     D: { type: 'string', default: '20' },
     reps: { type: 'string', default: '41' },
+    kernel: { type: 'string', default: 'gaussian' },
   },
 });
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +29,7 @@ const dy = Float32Array.from({ length: rows * units }, () => Math.random() * 2 -
 const alpha = Float32Array.from({ length: units * dictSize }, () => Math.random() - 0.5);
 const y = new Float32Array(x.length), dx = new Float32Array(x.length), dalpha = new Float32Array(alpha.length);
 const delta = 6 / (dictSize - 1);
-const params = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: 'gaussian' };
+const params = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: args.kernel };
 
 function median(run) {
   for (let i = 0; i < 3; i++) run();
@@ -43,6 +45,6 @@ function median(run) {
 const forward = median(() => addon.kafForward(x, alpha, params, y));
 const backward = median(() => addon.kafBackward(x, alpha, dy, params, dx, dalpha));
 console.log(
-  `x [${rows} x ${units}], D = ${dictSize}, ${addon.info().threads} threads, KAF_WALK_WIDTH=${process.env.KAF_WALK_WIDTH ?? '(unset)'}: ` +
+  `x [${rows} x ${units}], D = ${dictSize}, ${args.kernel}, ${addon.info().threads} threads, KAF_WALK_WIDTH=${process.env.KAF_WALK_WIDTH ?? '(unset)'}: ` +
     `forward ${forward.toFixed(2)} ms, backward ${backward.toFixed(2)} ms (medians of ${reps})`,
 );

@@ -28,7 +28,7 @@ export const LIMITS = {
   /** KAF_NUM_THREADS above it is refused. */
   maxThreads: 1024,
   /** The gaussian kernels clamp |x| to it first: x = +-Inf and huge x give value and slopes 0. */
-  gaussianInputClamp: 1e18,
+  gaussianInputClamp: Math.fround(1e18), // the float nearest 1e18, as limits.h has it
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

@@ -102,7 +102,8 @@ describe(`native kernels vs the tensor-op composition (seed ${seed})`, () => {
       const xs = randomInputs(rng, 4 * 5, 3);
       const alphas = randomNormals(rng, 5 * 6);
       const y = tf.tidy(() => kafLib.kaf(tf.tensor2d(xs, [4, 5]), tf.tensor2d(alphas, [5, 6]), { kernel: 'relu', boundary: 2 }).dataSync());
-      expect(seen).toEqual([{ boundary: 2, gamma: 1 / (6 * 0.8 * 0.8), kernel: 'relu' }]);
+      // The attrs every kernel receives: boundary and gamma rounded to float32 (as the TF op's).
+      expect(seen).toEqual([{ boundary: 2, gamma: Math.fround(1 / (6 * 0.8 * 0.8)), kernel: 'relu' }]);
       expect(relativeError(y, forward64(xs, alphas, { units: 5, dictSize: 6, boundary: 2, gamma: 0, kernel: 'relu' }))).toBeLessThan(1e-6);
     } finally {
       await tf.setBackend('cpu');
