@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cfloat>
 #include <cstdlib>
 #include <string>
 
@@ -34,18 +35,17 @@ __global__ void forwardKernel(DeviceParams p, const float* __restrict__ x, int64
   const int64_t unitStep = stride % p.units;
   for (; e < count; e += stride) {
     const float* a = alpha + unit * p.dictSize;
-    if (p.kernel == static_cast<int>(kaf::KernelKind::kGaussian)) {
-      float acc = 0.f;
-      visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) { acc += __ldg(a + i) * k; });
-      y[e] = acc;
-    } else {
-      // relu and softplus grow like |x|: terms and sums in double, as on the CPU (kaf_cpu.cc).
-      double acc = 0.0;
+    float acc = 0.f;
+    visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) { acc += __ldg(a + i) * k; });
+    // relu and softplus: a float sum that overflowed is taken again in double (as kaf_cpu.cc).
+    if (!(fabsf(acc) <= FLT_MAX) && p.kernel != static_cast<int>(kaf::KernelKind::kGaussian)) {
+      double wide = 0.0;
       visitKernelValues(p, __ldg(x + e), [&](int i, float k, float) {
-        acc += static_cast<double>(__ldg(a + i)) * static_cast<double>(k);
+        wide += static_cast<double>(__ldg(a + i)) * static_cast<double>(k);
       });
-      y[e] = static_cast<float>(acc);
+      acc = static_cast<float>(wide);
     }
+    y[e] = acc;
     unit += unitStep;
     if (unit >= p.units) unit -= p.units;
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -32,31 +33,39 @@ struct Pass1d {
   float* out;       // y (forward) or dx (backward)
 };
 
-// relu and softplus grow like |x|: their terms and partial sums are taken in double, so that a
-// result float32 can hold is returned even where |x| * D or a single term exceeds FLT_MAX (as
-// tfjs's own sums, in JavaScript numbers, return it). Gaussian terms are bounded by |alpha|.
-template <class Kernel>
-using ForwardAccumulator =
-    std::conditional_t<std::is_same_v<Kernel, GaussianKernel>, float, double>;
+template <class Acc, class Kernel>
+KAF_ALWAYS_INLINE void forwardSums(const Kernel& kernel, const float* __restrict xs,
+                                   const float* __restrict coef, int64_t stride,
+                                   const float* __restrict dict, int64_t dictSize, Acc* acc) {
+  for (int j = 0; j < kBlockSize; ++j) acc[j] = 0;
+  for (int64_t i = 0; i < dictSize; ++i) {
+    const float d = dict[i];
+    const float* __restrict a = coef + i * stride;
+    for (int j = 0; j < kBlockSize; ++j) acc[j] += Acc(a[j]) * Acc(kernel.value(xs[j] - d));
+  }
+}
 
 template <class Kernel>
 KAF_ALWAYS_INLINE void forwardLanes(const Kernel& kernel, const float* __restrict x,
                                     const float* __restrict coef, int64_t stride,
                                     const float* __restrict dict, int64_t dictSize,
                                     float* __restrict y) {
-  using Acc = ForwardAccumulator<Kernel>;
-  float xs[kBlockSize];
-  Acc acc[kBlockSize];
-  for (int j = 0; j < kBlockSize; ++j) {
-    xs[j] = kernel.prepare(x[j]);
-    acc[j] = 0;
+  float xs[kBlockSize], acc[kBlockSize];
+  for (int j = 0; j < kBlockSize; ++j) xs[j] = kernel.prepare(x[j]);
+  forwardSums(kernel, xs, coef, stride, dict, dictSize, acc);
+  // relu and softplus grow like |x|: where |x| * D or one term exceeds FLT_MAX the float sum
+  // overflows although the result may be representable; such a block is summed again in double
+  // (as tfjs's own sums, in JavaScript numbers, would). Gaussian terms are bounded by |alpha|.
+  if constexpr (!std::is_same_v<Kernel, GaussianKernel>) {
+    bool overflowed = false;
+    for (int j = 0; j < kBlockSize; ++j) overflowed |= !(std::fabs(acc[j]) <= FLT_MAX);
+    if (overflowed) {
+      double wide[kBlockSize];
+      forwardSums(kernel, xs, coef, stride, dict, dictSize, wide);
+      for (int j = 0; j < kBlockSize; ++j) acc[j] = static_cast<float>(wide[j]);
+    }
   }
-  for (int64_t i = 0; i < dictSize; ++i) {
-    const float d = dict[i];
-    const float* __restrict a = coef + i * stride;
-    for (int j = 0; j < kBlockSize; ++j) acc[j] += Acc(a[j]) * Acc(kernel.value(xs[j] - d));
-  }
-  for (int j = 0; j < kBlockSize; ++j) y[j] = static_cast<float>(acc[j]);
+  for (int j = 0; j < kBlockSize; ++j) y[j] = acc[j];
 }
 
 // dalpha contributions added to partial: float sums over row groups (blocks.h).
