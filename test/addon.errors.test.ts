@@ -25,8 +25,9 @@ describe('addon kafForward validates its arguments', () => {
     ['alpha too short', () => addon.kafForward(good.x, f32(11), params(), good.y), /argument 'alpha' must have length 12 \(units \* dictSize = 3 \* 4\), received length 11/],
     ['alpha too long', () => addon.kafForward(good.x, f32(13), params(), good.y), /argument 'alpha' must have length 12/],
     ['y too short', () => addon.kafForward(good.x, good.alpha, params(), f32(5)), /argument 'y' must have length 6 \(the length of x\), received length 5/],
-    ['units 0', () => addon.kafForward(good.x, good.alpha, params({ units: 0 }), good.y), /params.units must be an integer >= 1, received number 0/],
-    ['units fractional', () => addon.kafForward(good.x, good.alpha, params({ units: 1.5 }), good.y), /params.units must be an integer >= 1, received number 1.5/],
+    ['units 0 with a non-empty x', () => addon.kafForward(good.x, new Float32Array(0), params({ units: 0 }), good.y), /argument 'x' has length \d+, but params.units = 0 \(an empty last axis\) takes an empty x/],
+    ['units -1', () => addon.kafForward(good.x, good.alpha, params({ units: -1 }), good.y), /params.units must be an integer >= 0, received number -1/],
+    ['units fractional', () => addon.kafForward(good.x, good.alpha, params({ units: 1.5 }), good.y), /params.units must be an integer >= 0, received number 1.5/],
     ['units a string', () => addon.kafForward(good.x, good.alpha, params({ units: '3' }), good.y), /params.units must be a number, received string '3'/],
     ['dictSize 1', () => addon.kafForward(good.x, good.alpha, params({ dictSize: 1 }), good.y), /params.dictSize must be an integer >= 2, received number 1/],
     ['boundary NaN', () => addon.kafForward(good.x, good.alpha, params({ boundary: NaN }), good.y), /params.boundary must be a number in \[2\^-20, 2\^20\], received NaN/],
@@ -35,7 +36,7 @@ describe('addon kafForward validates its arguments', () => {
     ['gamma missing', () => addon.kafForward(good.x, good.alpha, params({ gamma: undefined }), good.y), /params.gamma must be a number, received undefined/],
     ['kernel unknown', () => addon.kafForward(good.x, good.alpha, params({ kernel: 'tanh' }), good.y), /params.kernel must be 'gaussian', 'relu' or 'softplus', received string 'tanh'/],
     ['kernel a number', () => addon.kafForward(good.x, good.alpha, params({ kernel: 0 }), good.y), /params.kernel must be a string, received number 0/],
-    ['huge units', () => addon.kafForward(good.x, good.alpha, params({ units: 2 ** 60 }), good.y), /params.units must be an integer >= 1/],
+    ['huge units', () => addon.kafForward(good.x, good.alpha, params({ units: 2 ** 60 }), good.y), /params.units must be an integer >= 0, received number 1.152921504606847e\+18/],
   ];
   for (const [name, run, message] of cases) {
     it(name, () => expect(run).toThrow(message));
@@ -51,6 +52,14 @@ describe('addon kafForward validates its arguments', () => {
     expect(() => addon.kafForward(new Float64Array(6) as never, good.alpha, params(), good.y)).toThrow(TypeError);
     expect(() => addon.kafForward(good.x, f32(11), params(), good.y)).toThrow(RangeError);
     expect(() => addon.kafForward(good.x, good.alpha, params({ gamma: -1 }), good.y)).toThrow(RangeError);
+  });
+
+  it('takes an empty last axis (units 0) as an empty op, as the TensorFlow op and tfjs do', () => {
+    const empty = () => new Float32Array(0);
+    expect(addon.kafForward(empty(), empty(), params({ units: 0 }), empty())).toBeUndefined();
+    expect(addon.kafBackward(empty(), empty(), empty(), params({ units: 0 }), empty(), empty())).toBeUndefined();
+    expect(addon.kaf2dForward(empty(), empty(), params({ units: 0 }), empty())).toBeUndefined();
+    expect(() => addon.kaf2dForward(new Float32Array(2), empty(), params({ units: 0 }), empty())).toThrow(/argument 'x' has length 2, but params.units = 0/);
   });
 
   it('works on subarray views at an offset', () => {

@@ -81,8 +81,9 @@ inline std::string formatNumber(double value) {
 // Empty when the parameters are usable, otherwise a message naming the bad one.
 // Every binding calls this before any kernel: the kernels themselves trust their input.
 inline std::string describeInvalidParams(const KafParams& p, Model model = Model::k1d) {
-  if (p.units < 1 || p.units > kMaxUnits) {
-    return "units must be an integer in [1, 2^40], received " + std::to_string(p.units);
+  // units = 0 is an empty last axis: a valid empty op, as in tfjs and TensorFlow.
+  if (p.units < 0 || p.units > kMaxUnits) {
+    return "units must be an integer in [0, 2^40], received " + std::to_string(p.units);
   }
   const int64_t maxDict = model == Model::k2d ? kMaxDictSize2d : kMaxDictSize;
   if (p.dictSize < kMinDictSize || p.dictSize > maxDict) {

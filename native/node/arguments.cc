@@ -89,7 +89,8 @@ CallArguments::CallArguments(const Napi::CallbackInfo& info, const char* fn, siz
               describeValue(value));
   }
   const Napi::Object object = value.As<Napi::Object>();
-  params_.units = requireIntegerProperty(*this, object, "units", 1);
+  // 0: an empty last axis, a valid empty op as in the TensorFlow op and tfjs (same shape rules).
+  params_.units = requireIntegerProperty(*this, object, "units", 0);
   params_.dictSize = requireIntegerProperty(*this, object, "dictSize", 2);
   params_.boundary = requireNumberProperty(*this, object, "boundary");
   params_.gamma = requireNumberProperty(*this, object, "gamma");
@@ -149,6 +150,13 @@ void CallArguments::requireAlphaLength(int64_t length, const char* name) const {
 int64_t CallArguments::requireRows(int64_t xLength) const {
   const bool twoD = model_ == kaf::Model::k2d;
   const int64_t rowLength = twoD ? checkedProduct(*this, 2, params_.units, "x") : params_.units;
+  if (rowLength == 0) {
+    if (xLength != 0) {
+      throwRange(std::string(fn_) + ": argument 'x' has length " + std::to_string(xLength) +
+                 ", but params.units = 0 (an empty last axis) takes an empty x");
+    }
+    return 0;
+  }
   if (xLength % rowLength != 0) {
     throwRange(std::string(fn_) + ": argument 'x' has length " + std::to_string(xLength) +
                ", which is not a multiple of " +

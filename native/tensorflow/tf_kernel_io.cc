@@ -73,12 +73,10 @@ void* createKernel(TF_OpKernelConstruction* ctx, bool hasKernelAttr) {
 // ---- shape checks: fill params.units / dictSize, or fail the op and return false ----
 
 // The limits every binding applies (kaf/limits.h), now that units and D are known. An empty last
-// axis (units = 0) is a valid empty op here, as in tfjs; the kernels return at once for it.
+// axis (units = 0) is a valid empty op, as in tfjs; the kernels return at once for it.
 bool checkParams(TF_OpKernelContext* ctx, const char* op, const kaf::KafParams& params,
                  kaf::Model model) {
-  kaf::KafParams checked = params;
-  if (checked.units == 0) checked.units = 1;
-  const std::string problem = kaf::describeInvalidParams(checked, model);
+  const std::string problem = kaf::describeInvalidParams(params, model);
   if (problem.empty()) return true;
   failContext(ctx, std::string(op) + ": " + problem);
   return false;
