@@ -5,8 +5,6 @@ import type { BasisFunction } from './native';
 
 export type { BasisFunction } from './native';
 export type { KafAttrs } from './kernels/names';
-/** @deprecated The basis-function type is BasisFunction. */
-export type KernelName = BasisFunction;
 
 export const BASIS_FUNCTIONS: readonly BasisFunction[] = ['gaussian', 'relu', 'softplus'];
 
@@ -84,6 +82,32 @@ export function checkDictSize(op: string, dictSize: number, twoD: boolean, where
   }
 }
 
+/** Edit distance, for the nearest known name of a misspelt option. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** ", did you mean 'x'?" for the nearest of `known` within a few edits, else ''. */
+export function nearestName(name: string, known: readonly string[]): string {
+  let best = '';
+  let distance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate);
+    if (d < distance) [best, distance] = [candidate, d];
+  }
+  return distance <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean '${best}'?` : '';
+}
+
 /** What differs between the 1-D and the 2-D KAF's options. */
 interface Variant {
   defaultGamma: (boundary: number, dictSize: number) => number;
@@ -107,7 +131,7 @@ export function resolveAttrs(
   const known = variant.kernels.length > 1 ? ['boundary', 'gamma', 'kernel'] : ['boundary', 'gamma'];
   for (const key of Object.keys(opts)) {
     if (!known.includes(key)) {
-      throw new Error(`${op}: unknown option '${key}' (expected ${known.join(', ')})`);
+      throw new Error(`${op}: unknown option '${key}' (expected ${known.join(', ')})${nearestName(key, known)}`);
     }
   }
   const boundary = requireInDomain(op, 'boundary', opts.boundary ?? DEFAULT_BOUNDARY);

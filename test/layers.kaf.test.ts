@@ -41,7 +41,7 @@ describe('ridgeInit', () => {
   // 0.02 (the smooth ones, worst at the ends of the interval).
   for (const name of ACTIVATION_NAMES) {
     it(`makes a fresh KAF layer reproduce ${name} on [-3, 3]`, () => {
-      const layer = kafLib.layers.kaf({ D: 20, init: name });
+      const layer = kafLib.layers.kaf({ dictSize: 20, alphaInitializer: name });
       const xs = tf.linspace(-3, 3, 601).reshape([601, 1]);
       const ys = (layer.apply(xs) as tf.Tensor).dataSync();
       const x = xs.dataSync();
@@ -80,9 +80,9 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     const model = tf.sequential({
       layers: [
         tf.layers.dense({ units: 6, inputShape: [3] }),
-        kafLib.layers.kaf({ init: 'tanh', alphaRegularizer: tf.regularizers.l1({ l1: 1e-3 }) }),
+        kafLib.layers.kaf({ alphaInitializer: 'tanh', alphaRegularizer: tf.regularizers.l1({ l1: 1e-3 }) }),
         tf.layers.dense({ units: 8 }),
-        kafLib.layers.kaf2d({ D: 6, seed: 3 }),
+        kafLib.layers.kaf2d({ dictSize: 6, alphaInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: 3 }) }),
         tf.layers.dense({ units: 1 }),
       ],
     });
@@ -107,9 +107,9 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     const model = tf.sequential({
       layers: [
         tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [6, 6, 1] }),
-        kafLib.layers.kaf({ D: 12, kernel: 'softplus', init: 'relu' }),
+        kafLib.layers.kaf({ dictSize: 12, kernel: 'softplus', alphaInitializer: 'relu' }),
         tf.layers.conv2d({ filters: 2, kernelSize: 3 }),
-        kafLib.layers.kaf2d({ D: 5 }),
+        kafLib.layers.kaf2d({ dictSize: 5 }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 2 }),
       ],
@@ -125,7 +125,7 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
   });
 
   it('record a user-function init as zeros, with its coefficients in the weights', async () => {
-    const model = tf.sequential({ layers: [kafLib.layers.kaf({ inputShape: [2], D: 8, init: (x) => 0.5 * x })] });
+    const model = tf.sequential({ layers: [kafLib.layers.kaf({ inputShape: [2], dictSize: 8, alphaInitializer: (x: number) => 0.5 * x })] });
     expect(model.layers[0].getConfig().alphaInitializer).toEqual({ className: 'Zeros', config: {} });
     const loaded = await roundTrip(model);
     expect(loaded.layers[0].getConfig().alphaInitializer).toEqual({ className: 'Zeros', config: {} });
@@ -137,7 +137,7 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
   it('name their weights, show them in summary(), and apply the regularizer', () => {
     const name = `act_${backend}`;
     const model = tf.sequential({
-      layers: [tf.layers.dense({ units: 4, inputShape: [2] }), kafLib.layers.kaf({ name, D: 7, alphaRegularizer: tf.regularizers.l2({ l2: 0.5 }) })],
+      layers: [tf.layers.dense({ units: 4, inputShape: [2] }), kafLib.layers.kaf({ name, dictSize: 7, alphaRegularizer: tf.regularizers.l2({ l2: 0.5 }) })],
     });
     expect(model.layers[1].weights.map((w) => w.name)).toEqual([`${name}/alpha`]);
     const lines: string[] = [];
@@ -161,7 +161,7 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
       const model = tf.sequential({
         layers: [
           tf.layers.dense({ units: 8, inputShape: [1], kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
-          activation === 'kaf' ? kafLib.layers.kaf({ seed: 2 }) : tf.layers.activation({ activation: 'relu' }),
+          activation === 'kaf' ? kafLib.layers.kaf({ alphaInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: 2 }) }) : tf.layers.activation({ activation: 'relu' }),
           tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
         ],
       });
@@ -204,35 +204,11 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     loaded.dispose();
   });
 
-  it('load a model saved by 0.1.0 (D saved as d, init, initScale, seed)', async () => {
-    const topology = {
-      class_name: 'Sequential',
-      config: {
-        name: 'old',
-        layers: [
-          { class_name: 'KAF', config: { name: 'kaf_old', batch_input_shape: [null, 2], trainable: true, dtype: 'float32', d: 6, boundary: 3, gamma: null, kernel: 'gaussian', init: 'tanh', init_scale: 0.3, seed: null, eps: 0.0001, alpha_regularizer: null } },
-        ],
-      },
-    };
-    const weights = new Float32Array(12).fill(0.5);
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: topology, weightSpecs: [{ name: 'kaf_old/alpha', shape: [2, 6], dtype: 'float32' }], weightData: weights.buffer }),
-    );
-    const layer = model.layers[0] as kafLib.KAF;
-    expect(layer.dictSize).toBe(6);
-    expect(layer.D).toBe(6);
-    expect(layer.getWeights()[0].dataSync()).toEqual(weights);
-    expect(layer.getConfig()).toMatchObject({ dictSize: 6, alphaInitializer: { className: 'KafRidge', config: { activation: 'tanh' } } });
-    model.dispose();
-  });
-
   it('reject bad configs with clear errors', () => {
-    expect(() => kafLib.layers.kaf({ D: 1 })).toThrow(/KAF: D must be an integer in \[2, 1024\], received 1/);
+    expect(() => kafLib.layers.kaf({ dictSize: 1 })).toThrow(/KAF: dictSize must be an integer in \[2, 1024\], received 1/);
     expect(() => kafLib.layers.kaf({ boundary: -1 })).toThrow(/KAF: options.boundary must be a number in \[2\^-20, 2\^20\], received -1/);
     expect(() => kafLib.layers.kaf({ kernel: 'tanh' as 'relu' })).toThrow(/KAF: options.kernel must be one of/);
-    expect(() => kafLib.layers.kaf({ init: 'gelu' as 'relu' })).toThrow(/KAF: init must be a function or one of random, custom, relu/);
-    expect(() => kafLib.layers.kaf({ initScale: 0 })).toThrow(/initScale must be a finite number > 0/);
-    expect(() => kafLib.layers.kaf2d({ init: 'tanh' as 'random' })).toThrow(/KAF2D: init must be a function or one of random, custom/);
+    expect(() => kafLib.layers.kaf({ alphaInitializer: 'gelu' })).toThrow(/KAF: unknown alphaInitializer 'gelu'/);
     expect(() => tf.sequential({ layers: [kafLib.layers.kaf2d({ inputShape: [3] })] })).toThrow(/KAF2D: the last axis of the input must have a known, even size \(2M\), received 3/);
     expect(() => kafLib.layers.kaf({ alphaRegularizer: { className: 'Nope', config: {} } })).toThrow(/unknown alphaRegularizer class 'Nope'/);
     expect(() => kafLib.layers.kaf({ alphaInitializer: 'nope' })).toThrow(/KAF: unknown alphaInitializer 'nope'/);
@@ -240,6 +216,17 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     expect(() => kafLib.layers.kaf({ dictSize: 2000 })).toThrow(/KAF: dictSize must be an integer in \[2, 1024\], received 2000/);
     expect(() => kafLib.layers.kaf2d({ dictSize: 65 })).toThrow(/KAF2D: dictSize must be an integer in \[2, 64\] for the 2-D KAF, received 65/);
     expect(() => kafLib.layers.kaf2d({ alphaInitializer: 'elu' })).toThrow(/KAF2D: alpha \[M, D, D\] has no activation initializer/);
+  });
+
+  it('refuse a misspelt option, naming the nearest known one (tfjs-layers would ignore it)', () => {
+    expect(() => kafLib.layers.kaf({ boundry: 3 } as never)).toThrow("KAF: unknown option 'boundry'; did you mean 'boundary'?");
+    expect(() => kafLib.layers.kaf({ dictsize: 8 } as never)).toThrow("KAF: unknown option 'dictsize'; did you mean 'dictSize'?");
+    expect(() => kafLib.layers.kaf2d({ alphaInitialiser: 'zeros' } as never)).toThrow("KAF2D: unknown option 'alphaInitialiser'; did you mean 'alphaInitializer'?");
+    expect(() => kafLib.layers.kaf({ D: 20 } as never)).toThrow("KAF: unknown option 'D'");
+    expect(() => kafLib.layers.kaf2d({ kernel: 'relu' } as never)).toThrow(/^KAF2D: unknown option 'kernel'/);
+    // tfjs-layers' own arguments are known.
+    expect(kafLib.layers.kaf({ name: 'k', trainable: false, inputShape: [3], dtype: 'float32' }).name).toBe('k');
+    expect(() => kafLib.kaf(tf.ones([1, 2]), tf.ones([2, 4]), { gama: 1 } as never)).toThrow("kaf: unknown option 'gama' (expected boundary, gamma, kernel); did you mean 'gamma'?");
   });
 
   it("look names up as names: Object.prototype's members are unknown, not bogus objects", () => {

@@ -103,9 +103,4 @@ inline std::string describeInvalidParams(const KafParams& p, Model model = Model
   return {};
 }
 
-// Coefficients per unit: D (1-D) or D * D (2-D). Parameters must be valid.
-inline int64_t coefficientsPerUnit(const KafParams& p, Model model) {
-  return model == Model::k2d ? p.dictSize * p.dictSize : p.dictSize;
-}
-
 }  // namespace kaf

@@ -2,6 +2,7 @@
 // with a fixed activation, seeded identically.
 import * as tf from '@tensorflow/tfjs';
 
+import type { ActivationName } from '../layers/init';
 import { KAF } from '../layers/kaf_layer';
 import type { TrainOptions } from './args';
 import type { Dataset } from './datasets';
@@ -21,7 +22,13 @@ export function buildModel(variant: Variant, options: TrainOptions, dataset: Dat
     );
     model.add(
       variant === 'kaf'
-        ? new KAF({ name: `kaf_${i + 1}`, D: options.D, kernel: options.kernel, init: options.init as never, seed: options.seed + 100 + i })
+        ? new KAF({
+            name: `kaf_${i + 1}`,
+            dictSize: options.D,
+            kernel: options.kernel,
+            // --init random: normal with standard deviation 0.3, seeded per layer; else an activation.
+            alphaInitializer: options.init === 'random' ? tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: options.seed + 100 + i }) : (options.init as ActivationName),
+          })
         : tf.layers.activation({ activation: options.baseline, name: `${options.baseline}_${i + 1}` }),
     );
   });

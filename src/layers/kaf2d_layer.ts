@@ -5,22 +5,17 @@ import type { Shape } from '@tensorflow/tfjs-layers';
 
 import { kaf2d } from '../ops/kaf2d';
 import { DEFAULT_BOUNDARY, resolveAttrs, VARIANT_2D } from '../params';
-import { dictSizeOf, KafLayerBase, type KafLayerBaseArgs, singleInputShape } from './kaf_base';
+import { checkLayerArgs, dictSizeOf, KafLayerBase, type KafLayerBaseArgs, singleInputShape } from './kaf_base';
 
-export interface KAF2DLayerArgs extends KafLayerBaseArgs {
-  /** @deprecated 0.1.0's init: 'random' (normal, initScale) or, in a loaded model, 'custom'. */
-  init?: 'random' | 'custom';
-}
+export type KAF2DLayerArgs = KafLayerBaseArgs;
 
 export class KAF2D extends KafLayerBase {
   static className = 'KAF2D';
 
   constructor(args: KAF2DLayerArgs = {}) {
+    checkLayerArgs('KAF2D', args, []);
     const dictSize = dictSizeOf('KAF2D', args, 10, true);
     resolveAttrs('KAF2D', { boundary: args.boundary, gamma: args.gamma ?? undefined }, dictSize, VARIANT_2D); // checks only
-    if (args.init !== undefined && args.init !== 'random' && args.init !== 'custom') {
-      throw new Error(`KAF2D: init must be a function or one of random, custom, received ${JSON.stringify(args.init)}`);
-    }
     super('KAF2D', args, { dictSize, boundary: args.boundary ?? DEFAULT_BOUNDARY }, () => {
       throw new Error('KAF2D: alpha [M, D, D] has no activation initializer; use a tfjs initializer');
     });

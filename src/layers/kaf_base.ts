@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers } from '@tensorflow/tfjs-layers';
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 
-import { checkDictSize } from '../params';
+import { checkDictSize, nearestName } from '../params';
 import { ACTIVATION_NAMES, type ActivationName, KafRidge } from './init';
 import { type Constraint, deserializeObject, type Initializer, type Regularizer, type SerializedObject, serializeObject } from './serialization';
 
@@ -17,8 +17,6 @@ export type AlphaInitializer = Initializer | SerializedObject | string | Activat
 export interface KafLayerBaseArgs extends LayerArgs {
   /** Dictionary size D (2-D: points per axis). */
   dictSize?: number;
-  /** @deprecated Alias of dictSize. */
-  D?: number;
   /** Dictionary boundary. Default 3. */
   boundary?: number;
   /** Gaussian width. Default: the layer's rule (1-D: 1 / (6 delta^2), 2-D: 1 / (4 delta^2)). */
@@ -33,14 +31,6 @@ export interface KafLayerBaseArgs extends LayerArgs {
   alphaRegularizer?: Regularizer | SerializedObject | null;
   /** A constraint on alpha (tf.constraints.maxNorm(...), 'nonNeg'), or its saved form. */
   alphaConstraint?: Constraint | SerializedObject | string | null;
-  /** @deprecated 0.1.0's alphaInitializer: 'random', an activation name, a function or 'custom'. */
-  init?: 'random' | 'custom' | ActivationName | ((x: number) => number);
-  /** @deprecated Standard deviation of init 'random'. */
-  initScale?: number;
-  /** @deprecated Seed of init 'random'. */
-  seed?: number | null;
-  /** @deprecated Ridge regularisation of the activation inits (KafRidge's eps). Default 1e-4. */
-  eps?: number;
 }
 
 /** The one input shape of a single-input layer (tfjs may pass it wrapped in a list). */
@@ -48,27 +38,23 @@ export function singleInputShape(inputShape: Shape | Shape[]): Shape {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
 }
 
-/**
- * The dictionary size of a layer's arguments, checked: dictSize, or D, or 'd' (0.1.0 configs saved
- * D as 'd': tfjs snake-cases config keys; dictSize round-trips), or the layer's default.
- */
+/** The dictionary size of a layer's arguments (or the layer's default), checked. */
 export function dictSizeOf(layer: string, args: KafLayerBaseArgs, fallback: number, twoD: boolean): number {
-  const dictSize = args.dictSize ?? args.D ?? (args as { d?: number }).d ?? fallback;
-  checkDictSize(layer, dictSize, twoD, args.dictSize !== undefined ? 'dictSize' : 'D');
+  const dictSize = args.dictSize ?? fallback;
+  checkDictSize(layer, dictSize, twoD, 'dictSize');
   return dictSize;
 }
 
-/** The options of 0.1.0 configs and arguments (init, initScale, seed, eps, D or 'd') still work. */
-function legacyInitializer(layer: string, args: KafLayerBaseArgs, ridge: (activation: ActivationName | ((x: number) => number)) => KafRidge): Initializer | undefined {
-  if (args.initScale !== undefined && !(args.initScale > 0 && Number.isFinite(args.initScale))) {
-    throw new Error(`${layer}: initScale must be a finite number > 0, received ${args.initScale}`);
+// tfjs-layers' own LayerArgs (layers/topology.ts) and what tfjs passes a layer loaded from a config.
+const LAYER_ARGS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType', 'customObjects'];
+const BASE_ARGS = ['dictSize', 'boundary', 'gamma', 'alphaInitializer', 'alphaRegularizer', 'alphaConstraint'];
+
+/** A misspelt option is an error, not silence: `boundry: 3` would be ignored by tfjs-layers. */
+export function checkLayerArgs(layer: string, args: object, own: readonly string[]): void {
+  const known = [...BASE_ARGS, ...own, ...LAYER_ARGS];
+  for (const key of Object.keys(args)) {
+    if (!known.includes(key)) throw new Error(`${layer}: unknown option '${key}'${nearestName(key, known)}`);
   }
-  const init = args.init;
-  if (init === undefined) return undefined;
-  if (init === 'random') return initializers.randomNormal({ mean: 0, stddev: args.initScale ?? 0.3, seed: args.seed ?? undefined });
-  if (init === 'custom') return initializers.zeros(); // a loaded model: its weights follow
-  if (typeof init === 'function' || ACTIVATION_NAMES.includes(init)) return ridge(init);
-  throw new Error(`${layer}: init must be a function or one of random, custom, ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(init)}`);
 }
 
 export abstract class KafLayerBase extends layers.Layer {
@@ -85,30 +71,21 @@ export abstract class KafLayerBase extends layers.Layer {
     args: KafLayerBaseArgs,
     // Resolved and checked by the subclass (dictSizeOf, resolveAttrs) before it calls super.
     resolved: { dictSize: number; boundary: number },
-    ridge: (activation: ActivationName | ((x: number) => number), eps: number) => KafRidge,
+    ridge: (activation: ActivationName | ((x: number) => number)) => KafRidge,
   ) {
     super(args);
     this.dictSize = resolved.dictSize;
     this.boundary = resolved.boundary;
     this.gamma = args.gamma ?? null;
-    if (args.eps !== undefined && !(args.eps >= 0 && Number.isFinite(args.eps))) {
-      throw new Error(`${layerName}: eps must be a finite number >= 0, received ${args.eps}`);
-    }
-    const eps = args.eps ?? 1e-4;
     const given = args.alphaInitializer;
     this.alphaInitializer =
       given === undefined
-        ? (legacyInitializer(layerName, args, (a) => ridge(a, eps)) ?? initializers.randomNormal({ mean: 0, stddev: 0.3, seed: args.seed ?? undefined }))
+        ? initializers.randomNormal({ mean: 0, stddev: 0.3 })
         : typeof given === 'function' || (typeof given === 'string' && ACTIVATION_NAMES.includes(given as ActivationName))
-          ? ridge(given as ActivationName | ((x: number) => number), eps)
+          ? ridge(given as ActivationName | ((x: number) => number))
           : deserializeObject<Initializer>(given, 'alphaInitializer', layerName)!;
     this.alphaRegularizer = deserializeObject<Regularizer>(args.alphaRegularizer, 'alphaRegularizer', layerName);
     this.alphaConstraint = deserializeObject<Constraint>(args.alphaConstraint, 'alphaConstraint', layerName);
-  }
-
-  /** @deprecated The dictionary size: dictSize. */
-  get D(): number {
-    return this.dictSize;
   }
 
   /** alpha's shape for this input shape (throws when the input does not fit the layer). */

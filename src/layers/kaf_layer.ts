@@ -7,11 +7,8 @@ import type { Shape } from '@tensorflow/tfjs-layers';
 import { kaf } from '../ops/kaf';
 import type { BasisFunction } from '../params';
 import { DEFAULT_BOUNDARY, resolveAttrs } from '../params';
-import { type ActivationName, KafRidge } from './init';
-import { dictSizeOf, KafLayerBase, type KafLayerBaseArgs } from './kaf_base';
-
-/** How alpha starts (0.1.0's `init`): random normal, an activation, a function, or 'custom' (loaded). */
-export type KafInit = 'random' | ActivationName | ((x: number) => number) | 'custom';
+import { KafRidge } from './init';
+import { checkLayerArgs, dictSizeOf, KafLayerBase, type KafLayerBaseArgs } from './kaf_base';
 
 export interface KAFLayerArgs extends KafLayerBaseArgs {
   /** The basis function alpha mixes. Default 'gaussian'. */
@@ -24,11 +21,12 @@ export class KAF extends KafLayerBase {
 
   constructor(args: KAFLayerArgs = {}) {
     // Validated before the base builds an initializer from them.
+    checkLayerArgs('KAF', args, ['kernel']);
     const dictSize = dictSizeOf('KAF', args, 20, false);
     const attrs = resolveAttrs('KAF', { boundary: args.boundary, gamma: args.gamma ?? undefined, kernel: args.kernel }, dictSize);
     // The boundary as given (a config round-trips it); kaf() rounds it to float32 as every op does.
     const boundary = args.boundary ?? DEFAULT_BOUNDARY;
-    super('KAF', args, { dictSize, boundary }, (activation, eps) => new KafRidge({ activation, boundary, gamma: args.gamma ?? null, kernel: attrs.kernel, eps }));
+    super('KAF', args, { dictSize, boundary }, (activation) => new KafRidge({ activation, boundary, gamma: args.gamma ?? null, kernel: attrs.kernel }));
     this.kernel = attrs.kernel;
     this.supportsMasking = true;
   }

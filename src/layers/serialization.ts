@@ -8,8 +8,6 @@ import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import type { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
 
 export type SerializedObject = { className: string; config: tf.serialization.ConfigDict };
-/** @deprecated The serialized form of any of the three: SerializedObject. */
-export type RegularizerConfig = SerializedObject;
 
 export function serializeObject(value: tf.serialization.Serializable | undefined): SerializedObject | null {
   return value ? { className: value.getClassName(), config: value.getConfig() } : null;

@@ -59,5 +59,3 @@ export const kaf = tf.op({ kaf_ });
 
 /** kaf() written with tensor ops: the same values and gradients, on any backend (slower). */
 export const kafComposition = tf.op({ kafComposition_ });
-/** @deprecated The tensor-op composition's name is kafComposition. */
-export const kafReference = kafComposition;

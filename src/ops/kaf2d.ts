@@ -62,5 +62,3 @@ export const kaf2d = tf.op({ kaf2d_ });
 
 /** kaf2d() written with tensor ops (materialises [..., M, D, D]). */
 export const kaf2dComposition = tf.op({ kaf2dComposition_ });
-/** @deprecated The tensor-op composition's name is kaf2dComposition. */
-export const kaf2dReference = kaf2dComposition;
