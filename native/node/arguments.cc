@@ -165,6 +165,25 @@ int64_t CallArguments::requireRows(int64_t xLength) const {
   return xLength / rowLength;
 }
 
+int64_t CallArguments::checkForward(int64_t xLength, int64_t alphaLength, int64_t yLength) const {
+  const int64_t rows = requireRows(xLength);
+  requireAlphaLength(alphaLength, "alpha");
+  requireLength(yLength, checkedProduct(*this, rows, params_.units, "y"), "y",
+                model_ == kaf::Model::k2d ? "half the length of x" : "the length of x");
+  return rows;
+}
+
+int64_t CallArguments::checkBackward(int64_t xLength, int64_t alphaLength, int64_t dyLength,
+                                     int64_t dxLength, int64_t dalphaLength) const {
+  const int64_t rows = requireRows(xLength);
+  requireAlphaLength(alphaLength, "alpha");
+  requireLength(dyLength, checkedProduct(*this, rows, params_.units, "dy"), "dy",
+                model_ == kaf::Model::k2d ? "half the length of x" : "the length of x");
+  requireLength(dxLength, xLength, "dx", "the length of x");
+  requireAlphaLength(dalphaLength, "dalpha");
+  return rows;
+}
+
 void CallArguments::requireDisjoint(std::initializer_list<NamedSpan> outputs,
                                     std::initializer_list<NamedSpan> inputs) const {
   for (auto output = outputs.begin(); output != outputs.end(); ++output) {

@@ -53,6 +53,12 @@ class CallArguments {
   void requireAlphaLength(int64_t length, const char* name) const;
   // x holds whole rows (units values, or 2 * units for the 2-D KAF); returns the number of rows.
   int64_t requireRows(int64_t xLength) const;
+  // The lengths of a forward's x, alpha and y (RangeError naming the first that does not fit);
+  // returns the number of rows. One check for the host and the device bindings.
+  int64_t checkForward(int64_t xLength, int64_t alphaLength, int64_t yLength) const;
+  // The same for a backward's x, alpha, dy, dx and dalpha.
+  int64_t checkBackward(int64_t xLength, int64_t alphaLength, int64_t dyLength, int64_t dxLength,
+                        int64_t dalphaLength) const;
   // RangeError when an output shares memory with an input or another output.
   void requireDisjoint(std::initializer_list<NamedSpan> outputs,
                        std::initializer_list<NamedSpan> inputs) const;

@@ -20,11 +20,7 @@ Napi::Value forward(const Napi::CallbackInfo& info) {
   const FloatSpan x = args.float32(0, "x");
   const FloatSpan alpha = args.float32(1, "alpha");
   const FloatSpan y = args.float32(3, "y");
-  const int64_t rows = args.requireRows(x.length);
-  args.requireAlphaLength(alpha.length, "alpha");
-  const int64_t yLength = checkedProduct(args, rows, args.params().units, "y");
-  args.requireLength(y.length, yLength, "y",
-                     model == kaf::Model::k2d ? "half the length of x" : "the length of x");
+  const int64_t rows = args.checkForward(x.length, alpha.length, y.length);
   args.requireDisjoint({{"y", y}}, {{"x", x}, {"alpha", alpha}});
   runKernel(args, alpha.length, [&] {
     if constexpr (model == kaf::Model::k2d) {
@@ -45,13 +41,8 @@ Napi::Value backward(const Napi::CallbackInfo& info) {
   const FloatSpan dy = args.float32(2, "dy");
   const FloatSpan dx = args.float32(4, "dx");
   const FloatSpan dalpha = args.float32(5, "dalpha");
-  const int64_t rows = args.requireRows(x.length);
-  args.requireAlphaLength(alpha.length, "alpha");
-  const int64_t dyLength = checkedProduct(args, rows, args.params().units, "dy");
-  args.requireLength(dy.length, dyLength, "dy",
-                     model == kaf::Model::k2d ? "half the length of x" : "the length of x");
-  args.requireLength(dx.length, x.length, "dx", "the length of x");
-  args.requireAlphaLength(dalpha.length, "dalpha");
+  const int64_t rows =
+      args.checkBackward(x.length, alpha.length, dy.length, dx.length, dalpha.length);
   args.requireDisjoint({{"dx", dx}, {"dalpha", dalpha}}, {{"x", x}, {"alpha", alpha}, {"dy", dy}});
   runKernel(args, alpha.length, [&] {
     if constexpr (model == kaf::Model::k2d) {

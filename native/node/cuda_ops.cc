@@ -55,10 +55,7 @@ Napi::Value forward(const Napi::CallbackInfo& info) {
   CudaTensor* x = CudaTensor::argument(args, 0, "x");
   CudaTensor* alpha = CudaTensor::argument(args, 1, "alpha");
   CudaTensor* y = CudaTensor::argument(args, 3, "y");
-  const int64_t rows = args.requireRows(x->size());
-  args.requireAlphaLength(alpha->size(), "alpha");
-  args.requireLength(y->size(), checkedProduct(args, rows, args.params().units, "y"), "y",
-                     k2d ? "half the length of x" : "the length of x");
+  const int64_t rows = args.checkForward(x->size(), alpha->size(), y->size());
   requireDistinct(args, {y}, {x, alpha, y});
   const kaf::KafParams& p = args.params();
   if constexpr (k2d) {
@@ -88,12 +85,8 @@ Napi::Value backward(const Napi::CallbackInfo& info) {
   CudaTensor* dy = CudaTensor::argument(args, 2, "dy");
   CudaTensor* dx = CudaTensor::argument(args, 4, "dx");
   CudaTensor* dalpha = CudaTensor::argument(args, 5, "dalpha");
-  const int64_t rows = args.requireRows(x->size());
-  args.requireAlphaLength(alpha->size(), "alpha");
-  args.requireLength(dy->size(), checkedProduct(args, rows, args.params().units, "dy"), "dy",
-                     k2d ? "half the length of x" : "the length of x");
-  args.requireLength(dx->size(), x->size(), "dx", "the length of x");
-  args.requireAlphaLength(dalpha->size(), "dalpha");
+  const int64_t rows =
+      args.checkBackward(x->size(), alpha->size(), dy->size(), dx->size(), dalpha->size());
   requireDistinct(args, {dx, dalpha}, {x, alpha, dy, dx, dalpha});
   const kaf::KafParams& p = args.params();
   Workspace workspace;
@@ -180,6 +173,7 @@ Napi::Value timeKaf(const Napi::CallbackInfo& info) {
   CudaTensor* out = CudaTensor::argument(args, 6, "out");
   CudaTensor* outAlpha = CudaTensor::argument(args, 7, "outAlpha");
   CudaTensor* outDx = CudaTensor::argument(args, 8, "outDx");
+  // A bench-only entry point with outputs of its own names: checked one by one.
   args.requireRows(x->size());
   args.requireAlphaLength(alpha->size(), "alpha");
   args.requireLength(dy->size(), x->size(), "dy", "the length of x");
