@@ -1,5 +1,7 @@
 // The native CPU kernels alone (no tfjs): the addon's kafForward and kafBackward on reused
-// outputs, gaussian (or --kernel), default gamma. Medians of --reps runs after 3 warm-ups.
+// outputs, gaussian (or --kernel), default gamma, each against the copy floor: the same bytes
+// moved on the same threads (read x, write y; read x and dy, write dx: the addon's _copyFloor), as
+// bench/gpu does on the GPU. Medians of --reps runs after 3 warm-ups.
 //
 //   npm run bench:kernels                              # [4096 x 1024], D = 20
 //   KAF_WALK_WIDTH=8 npm run bench:kernels             # the 8-lane (AVX2) code; 0: direct exp
@@ -44,7 +46,11 @@ function median(run) {
 
 const forward = median(() => addon.kafForward(x, alpha, params, y));
 const backward = median(() => addon.kafBackward(x, alpha, dy, params, dx, dalpha));
+const copy = median(() => addon._copyFloor(x, null, y));
+const copy2 = median(() => addon._copyFloor(x, dy, dx));
+const ratio = (t, floor) => `${(t / floor).toFixed(2)}x`;
 console.log(
   `x [${rows} x ${units}], D = ${dictSize}, ${args.kernel}, ${addon.info().threads} threads, KAF_WALK_WIDTH=${process.env.KAF_WALK_WIDTH ?? '(unset)'}: ` +
-    `forward ${forward.toFixed(2)} ms, backward ${backward.toFixed(2)} ms (medians of ${reps})`,
+    `forward ${forward.toFixed(2)} ms (${ratio(forward, copy)} the copy floor ${copy.toFixed(2)} ms), ` +
+    `backward ${backward.toFixed(2)} ms (${ratio(backward, copy2)} the floor ${copy2.toFixed(2)} ms: read x and dy, write dx) (medians of ${reps})`,
 );

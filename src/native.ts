@@ -100,6 +100,8 @@ export interface NativeAddon {
     outAlpha: NativeCudaTensor,
     outDx: NativeCudaTensor,
   ): number[];
+  /** Benchmarks only: out = x (or x + dy) on the kernels' thread pool, the kernels' memory-traffic floor. */
+  _copyFloor(x: Float32Array, dy: Float32Array | null, out: Float32Array): void;
   /** Benchmarks only: milliseconds of each of `repeats` device-to-device copies of `bytes`. */
   _cudaCopyBandwidth(bytes: number, repeats: number): number[];
   /** 2-D KAF: params.units = M, x holds rows of 2M, alpha is [M, D, D], y rows of M. */

@@ -5,6 +5,7 @@
 // made on either side).
 #include "cpu_ops.h"
 
+#include "../kaf/copy_floor.h"
 #include "../kaf/kaf2d_cpu.h"
 #include "../kaf/kaf_cpu.h"
 #include "arguments.h"
@@ -55,9 +56,38 @@ Napi::Value backward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// _copyFloor(x, dy | null, out): out = x (or x + dy) on the kernels' thread pool, for
+// bench/kernels.mjs (the traffic of a forward, or of a backward's element pass).
+Napi::Value copyFloorOp(const Napi::CallbackInfo& info) {
+  if (info.Length() < 3) {
+    throw Napi::TypeError::New(info.Env(), "_copyFloor: expected (x, dy | null, out)");
+  }
+  const auto span = [&](size_t index, const char* name) -> FloatSpan {
+    const Napi::Value value = info[index];
+    if (!value.IsTypedArray() ||
+        value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      throw Napi::TypeError::New(info.Env(), std::string("_copyFloor: argument '") + name +
+                                                 "' must be a Float32Array, received " +
+                                                 describeValue(value));
+    }
+    Napi::Float32Array array = value.As<Napi::Float32Array>();
+    return {array.Data(), static_cast<int64_t>(array.ElementLength())};
+  };
+  const FloatSpan x = span(0, "x");
+  const bool withDy = !info[1].IsNull();
+  const FloatSpan dy = withDy ? span(1, "dy") : FloatSpan{nullptr, x.length};
+  const FloatSpan out = span(2, "out");
+  if (dy.length != x.length || out.length != x.length) {
+    throw Napi::RangeError::New(info.Env(), "_copyFloor: dy and out must have the length of x");
+  }
+  kaf::copyFloor(x.data, dy.data, out.data, x.length);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void registerCpuOps(Napi::Env env, Napi::Object exports) {
+  exportFunction<copyFloorOp>(env, exports, "_copyFloor");
   exportFunction<forward<kaf::Model::k1d>>(env, exports, "kafForward");
   exportFunction<backward<kaf::Model::k1d>>(env, exports, "kafBackward");
   exportFunction<forward<kaf::Model::k2d>>(env, exports, "kaf2dForward");
