@@ -57,12 +57,15 @@ export function info(): KafInfo {
   const loaded = loadNative();
   const nativeInfo = loaded.addon?.info();
   const backends: Record<string, Implementation> = {};
-  for (const name of Object.keys(tf.engine().registryFactory)) {
+  // tfjs-node's backend gets its kernels once the ops are registered inside TensorFlow: done here
+  // first, explicitly, so that the report below is what kaf() would run.
+  const registryNames = Object.keys(tf.engine().registryFactory);
+  const registration = registryNames.includes('tensorflow') ? ensureTensorflowKernels() : undefined;
+  for (const name of registryNames) {
     backends[name] = !hasKafKernel(name) ? 'composition' : name === 'tensorflow' ? 'tensorflow-op' : name === 'cpu' ? 'native-cpu' : 'registered-kernel';
   }
   let tensorflow: KafInfo['tensorflow'];
-  if ('tensorflow' in backends) {
-    const registration = ensureTensorflowKernels();
+  if (registration !== undefined) {
     tensorflow = {
       registered: registration.ok,
       ...(registration.error ? { error: registration.error } : {}),

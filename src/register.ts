@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { cpuKernelConfigs } from './kernels/cpu';
 import { gradConfigs } from './kernels/gradients';
-import { hasKafKernel, setKernelLookupHook } from './kernels/availability';
+import { hasKafKernel, setKernelPreparation } from './kernels/availability';
 import { tensorflowKernelConfigs } from './kernels/tensorflow';
 import { nativeAddon, type TensorflowRegistration, warnOnce } from './native';
 
@@ -47,7 +47,7 @@ export { hasKafKernel };
 
 // At import of the Node entry (index.ts imports this file first): the cpu kernels and gradients,
 // and the TensorFlow ops on first use of tfjs-node's backend.
-setKernelLookupHook((backendName) => {
+setKernelPreparation((backendName) => {
   if (backendName === 'tensorflow') ensureTensorflowKernels();
 });
 registerKafKernels();

@@ -16,7 +16,7 @@ namespace kafcuda {
 namespace {
 
 constexpr int kThreads = 256;
-constexpr int kMaxDictSize = static_cast<int>(kaf::kMaxCudaBackwardDictSize);
+constexpr int kMaxBackwardDictSize = static_cast<int>(kaf::kMaxCudaBackwardDictSize);
 constexpr int kWalkSteps = kaf::kWalkSideSteps;
 constexpr float kGaussianClamp = kaf::kGaussianInputClamp;
 

@@ -63,7 +63,7 @@ __global__ void backwardKernel(DeviceParams p, const float* __restrict__ x,
   const int64_t firstRow = blockIdx.y * rowsPerChunk;
   const int64_t lastRow = min(rows, firstRow + rowsPerChunk);
   const float* a = alpha + unit * p.dictSize;
-  double sums[kMaxDictSize];
+  double sums[kMaxBackwardDictSize];
   for (int i = 0; i < p.dictSize; ++i) sums[i] = 0.0;
   for (int64_t row = firstRow; row < lastRow; ++row) {
     const int64_t e = row * p.units + unit;
@@ -204,9 +204,8 @@ Status kafBackward(const kaf::KafParams& params, const float* x, const float* dy
     return walkBackward(params, x, dy, count, alpha, dx, dalpha, static_cast<float*>(workspace),
                         stream);
   return backwardWithReduction(
-      params, count, params.dictSize, kMaxDictSize, "the CUDA backward supports dictSize <= 64",
-      dalpha, workspace, stream,
-      [&](dim3 grid, cudaStream_t s, const ChunkGrid& g, float* partial) {
+      params, count, params.dictSize, kMaxBackwardDictSize, "the CUDA backward kernels", dalpha,
+      workspace, stream, [&](dim3 grid, cudaStream_t s, const ChunkGrid& g, float* partial) {
         backwardKernel<<<grid, kThreads, 0, s>>>(deviceParams(params), x, dy, count / params.units,
                                                  g.rowsPerChunk, alpha, dx, partial);
       });

@@ -113,7 +113,7 @@ Status kaf2dBackward(const kaf::KafParams& params, const float* x, const float* 
                      const float* alpha, float* dx, float* dalpha, void* workspace, void* stream) {
   return backwardWithReduction(
       params, rows * params.units, params.dictSize * params.dictSize, kaf::kMaxCudaDictSize2d,
-      "the 2-D CUDA kernels support dictSize <= 16", dalpha, workspace, stream,
+      "the 2-D CUDA kernels", dalpha, workspace, stream,
       [&](dim3 grid, cudaStream_t s, const ChunkGrid& g, float* partial) {
         backward2dKernel<<<grid, kThreads, 0, s>>>(deviceParams(params), x, dy, rows,
                                                    g.rowsPerChunk, alpha, dx, partial);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string>
 
 #include "device_common.cuh"
 
@@ -100,7 +101,7 @@ ChunkGrid walkGrid(int64_t units, int64_t rows, int64_t blocksInWaves, int64_t m
 // and chunks are then summed in double.
 template <class LaunchPartials>
 Status backwardWithReduction(const kaf::KafParams& params, int64_t count, int64_t perUnit,
-                             int64_t maxDictSize, const char* limitMessage, float* dalpha,
+                             int64_t maxDictSize, const char* kernels, float* dalpha,
                              void* workspace, void* stream, LaunchPartials launchPartials) {
   const cudaStream_t s = static_cast<cudaStream_t>(stream);
   const int64_t size = params.units * perUnit;
@@ -108,7 +109,8 @@ Status backwardWithReduction(const kaf::KafParams& params, int64_t count, int64_
     Status status;
     status.code = static_cast<int>(cudaErrorInvalidValue);
     status.name = "cudaErrorInvalidValue";
-    status.message = limitMessage;
+    // The text from the cap itself (limits.h), not a second copy of its value.
+    status.message = std::string(kernels) + " support dictSize <= " + std::to_string(maxDictSize);
     return status;
   }
   if (count == 0 || params.units == 0) {

@@ -50,7 +50,7 @@ constexpr int kBlockSize = 16;
 //   of kBlockSize, and each group of kBlockSize units keeps its perUnit x kBlockSize coefficients
 //   together (stride = kBlockSize), so a block reads one contiguous run instead of perUnit
 //   scattered rows.
-struct WrappedCoefficients {
+struct BlockCoefficients {
   static constexpr int64_t kMinUnitsForGrouping = 64;
 
   int64_t units;
@@ -59,7 +59,7 @@ struct WrappedCoefficients {
   int64_t stride;
   std::vector<float> values;
 
-  WrappedCoefficients(const float* alpha, int64_t units_, int64_t perUnit_)
+  BlockCoefficients(const float* alpha, int64_t units_, int64_t perUnit_)
       : units(units_),
         perUnit(perUnit_),
         grouped(units_ % kBlockSize == 0 && units_ >= kMinUnitsForGrouping),
@@ -107,7 +107,7 @@ KAF_ALWAYS_INLINE int64_t nextPhase(int64_t phase, int64_t units) {
 
 // Forward over output elements [begin, end); begin is a multiple of kBlockSize.
 template <class Block>
-KAF_ALWAYS_INLINE void forwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
+KAF_ALWAYS_INLINE void forwardElements(Block& block, const BlockCoefficients& c, int64_t units,
                                        int64_t begin, int64_t end) {
   int64_t phase = begin % units;
   for (int64_t e = begin; e < end; e += kBlockSize) {
@@ -128,9 +128,8 @@ KAF_ALWAYS_INLINE void flushGroup(std::vector<float>& group, double* partial) {
 // Blocks of kBlockSize consecutive elements from `begin`, contributions into
 // group[perUnit][c.stride] by wrapped position.
 template <class Block>
-KAF_ALWAYS_INLINE void backwardConsecutive(Block& block, const WrappedCoefficients& c,
-                                           int64_t units, int64_t begin, int64_t end,
-                                           float* group) {
+KAF_ALWAYS_INLINE void backwardConsecutive(Block& block, const BlockCoefficients& c, int64_t units,
+                                           int64_t begin, int64_t end, float* group) {
   int64_t phase = begin % units;
   for (int64_t e = begin; e < end; e += kBlockSize) {
     block.backward(e, std::min<int64_t>(kBlockSize, end - e), c.at(phase), c.stride, group + phase,
@@ -146,7 +145,7 @@ KAF_ALWAYS_INLINE void backwardConsecutive(Block& block, const WrappedCoefficien
 // is a multiple of kBlockSize and Block::kRowsPerCall > 1, the same columns of that many rows go
 // through one backwardRows call. The order depends on the shapes and the range only.
 template <class Block>
-KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients& c, int64_t units,
+KAF_ALWAYS_INLINE void backwardElements(Block& block, const BlockCoefficients& c, int64_t units,
                                         int64_t begin, int64_t end, double* partial) {
   assert(!c.grouped && "the chunk split needs the wrapped layout (units < kMinUnitsForGrouping)");
   constexpr int kRows = Block::kRowsPerCall;
@@ -181,7 +180,7 @@ KAF_ALWAYS_INLINE void backwardElements(Block& block, const WrappedCoefficients&
 // bit-identical for any thread count; a float sum of 16 terms is off by at most ~16 ulp of their
 // magnitudes.
 template <class Block>
-KAF_ALWAYS_INLINE void backwardColumns(Block& block, const WrappedCoefficients& c, int64_t units,
+KAF_ALWAYS_INLINE void backwardColumns(Block& block, const BlockCoefficients& c, int64_t units,
                                        int64_t rows, int64_t first, int64_t last, double* partial) {
   constexpr int kRows = Block::kRowsPerCall;
   const int64_t partialStride = columnPartialStride(first, last);

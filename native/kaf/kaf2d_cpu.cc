@@ -13,8 +13,8 @@ namespace kaf {
 namespace {
 
 struct Pass2d {
-  const KafParams& params;           // units = M (outputs per row), dictSize = D
-  const WrappedCoefficients& coefs;  // D * D coefficients per unit, q = i * D + j
+  const KafParams& params;         // units = M (outputs per row), dictSize = D
+  const BlockCoefficients& coefs;  // D * D coefficients per unit, q = i * D + j
   const float* dict;
   const float* x;   // [rows, 2M]
   const float* dy;  // [rows, M], backward only
@@ -144,8 +144,8 @@ KAF_MULTIVERSION void forward2d(const void* opaque, int64_t begin, int64_t end) 
   forwardElements(block, pass.coefs, pass.params.units, begin, end);
 }
 
-KAF_MULTIVERSION void backwardRows2d(const void* opaque, int64_t begin, int64_t end,
-                                     double* partial) {
+KAF_MULTIVERSION void backwardChunk2d(const void* opaque, int64_t begin, int64_t end,
+                                      double* partial) {
   const Pass2d& pass = *static_cast<const Pass2d*>(opaque);
   Block2d block(pass);
   backwardElements(block, pass.coefs, pass.params.units, begin, end, partial);
@@ -158,7 +158,7 @@ KAF_MULTIVERSION void backwardColumns2d(const void* opaque, int64_t rows, int64_
   backwardColumns(block, pass.coefs, pass.params.units, rows, first, last, partial);
 }
 
-PassShape shapeOf(const KafParams& p, int64_t rows, const WrappedCoefficients& coefs) {
+PassShape shapeOf(const KafParams& p, int64_t rows, const BlockCoefficients& coefs) {
   return {rows * p.units, p.units, p.dictSize * p.dictSize, p.dictSize * (p.dictSize + 2),
           coefs.stride};
 }
@@ -169,7 +169,7 @@ void kaf2dForwardCpu(const KafParams& params, const float* x, int64_t rows, cons
                      float* y) {
   const IeeeDenormals ieee;  // the calling thread's share and the reductions
   if (rows == 0 || params.units == 0) return;
-  const WrappedCoefficients coefs(alpha, params.units, params.dictSize * params.dictSize);
+  const BlockCoefficients coefs(alpha, params.units, params.dictSize * params.dictSize);
   const std::vector<float> dict = floatDictionary(params);
   const Pass2d pass{params, coefs, dict.data(), x, nullptr, y, nullptr};
   runForward(shapeOf(params, rows, coefs), forward2d, &pass);
@@ -183,10 +183,10 @@ void kaf2dBackwardCpu(const KafParams& params, const float* x, const float* dy, 
     std::fill(dalpha, dalpha + params.units * perUnit, 0.f);
     return;
   }
-  const WrappedCoefficients coefs(alpha, params.units, perUnit);
+  const BlockCoefficients coefs(alpha, params.units, perUnit);
   const std::vector<float> dict = floatDictionary(params);
   const Pass2d pass{params, coefs, dict.data(), x, dy, nullptr, dx};
-  runBackward(shapeOf(params, rows, coefs), backwardRows2d, backwardColumns2d, &pass, dalpha);
+  runBackward(shapeOf(params, rows, coefs), backwardChunk2d, backwardColumns2d, &pass, dalpha);
 }
 
 }  // namespace kaf

@@ -26,7 +26,7 @@ namespace {
 // Everything a pass reads and writes; handed to the range functions as an opaque pointer.
 struct Pass1d {
   const KafParams& params;
-  const WrappedCoefficients& coefs;
+  const BlockCoefficients& coefs;
   const float* dict;  // d_i rounded to float
   const float* x;
   const float* dy;  // backward only
@@ -46,7 +46,7 @@ KAF_ALWAYS_INLINE void forwardSums(const Kernel& kernel, const float* __restrict
 }
 
 template <class Kernel>
-KAF_ALWAYS_INLINE void forwardLanes(const Kernel& kernel, const float* __restrict x,
+KAF_ALWAYS_INLINE void forwardBlock(const Kernel& kernel, const float* __restrict x,
                                     const float* __restrict coef, int64_t stride,
                                     const float* __restrict dict, int64_t dictSize,
                                     float* __restrict y) {
@@ -70,7 +70,7 @@ KAF_ALWAYS_INLINE void forwardLanes(const Kernel& kernel, const float* __restric
 
 // dalpha contributions added to partial: float sums over row groups (blocks.h).
 template <class Kernel>
-KAF_ALWAYS_INLINE void backwardLanes(const Kernel& kernel, const float* __restrict x,
+KAF_ALWAYS_INLINE void backwardBlock(const Kernel& kernel, const float* __restrict x,
                                      const float* __restrict dy, const float* __restrict coef,
                                      int64_t stride, const float* __restrict dict, int64_t dictSize,
                                      float* __restrict dx, float* __restrict partial,
@@ -148,7 +148,7 @@ KAF_ALWAYS_INLINE void walkGaussians(const GaussianWalkKernel& kernel,
 
 // A block of kBlockSize elements, walked W lanes at a time.
 template <class WalkKernel>
-KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
+KAF_ALWAYS_INLINE void forwardBlockWalk(const WalkKernel& kernel, const float* __restrict x,
                                         const float* __restrict coef, int64_t stride,
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
@@ -204,11 +204,11 @@ KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float*
 #else
 // Without vector extensions: the plain exponential per gaussian.
 template <class WalkKernel>
-KAF_ALWAYS_INLINE void forwardLanesWalk(const WalkKernel& kernel, const float* __restrict x,
+KAF_ALWAYS_INLINE void forwardBlockWalk(const WalkKernel& kernel, const float* __restrict x,
                                         const float* __restrict coef, int64_t stride,
                                         const float* __restrict dict, int64_t dictSize,
                                         float* __restrict y) {
-  forwardLanes(static_cast<const GaussianKernel&>(kernel), x, coef, stride, dict, dictSize, y);
+  forwardBlock(static_cast<const GaussianKernel&>(kernel), x, coef, stride, dict, dictSize, y);
 }
 template <class WalkKernel, int K>
 KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float* const* x,
@@ -216,7 +216,7 @@ KAF_ALWAYS_INLINE void backwardBlocksWalk(const WalkKernel& kernel, const float*
                                           const float* dict, int64_t dictSize, float* const* dx,
                                           float* partial, int64_t partialStride) {
   for (int k = 0; k < K; ++k) {
-    backwardLanes(static_cast<const GaussianKernel&>(kernel), x[k], dy[k], coef, stride, dict,
+    backwardBlock(static_cast<const GaussianKernel&>(kernel), x[k], dy[k], coef, stride, dict,
                   dictSize, dx[k], partial, partialStride);
   }
 }
@@ -231,7 +231,7 @@ KAF_ALWAYS_INLINE void forwardBlocksHorner(const HornerKernel&, const float* con
 
 // One block by Horner's rule (horner_forward.h).
 template <class HornerKernel>
-KAF_ALWAYS_INLINE void forwardLanesHorner(const HornerKernel& kernel, const float* x,
+KAF_ALWAYS_INLINE void forwardBlockHorner(const HornerKernel& kernel, const float* x,
                                           const float* coef, int64_t stride, const float* dict,
                                           int64_t dictSize, float* y) {
   forwardBlocksHorner<HornerKernel, 1, false>(kernel, &x, &coef, stride, dict, dictSize, &y);
@@ -268,26 +268,26 @@ class Block1d {
 
   KAF_ALWAYS_INLINE void forward(int64_t first, int64_t length, const float* coef, int64_t stride) {
     if (length == kBlockSize) {
-      forwardLanesOf(pass_.x + first, coef, stride, pass_.out + first);
+      forwardBlockOf(pass_.x + first, coef, stride, pass_.out + first);
       return;
     }
     float x[kBlockSize], y[kBlockSize];
     loadPadded(pass_.x + first, length, x);
-    forwardLanesOf(x, coef, stride, y);
+    forwardBlockOf(x, coef, stride, y);
     std::copy(y, y + length, pass_.out + first);
   }
 
   KAF_ALWAYS_INLINE void backward(int64_t first, int64_t length, const float* coef, int64_t stride,
                                   float* partial, int64_t partialStride) {
     if (length == kBlockSize) {
-      backwardLanesOf(pass_.x + first, pass_.dy + first, coef, stride, pass_.out + first, partial,
+      backwardBlockOf(pass_.x + first, pass_.dy + first, coef, stride, pass_.out + first, partial,
                       partialStride);
       return;
     }
     float x[kBlockSize], dy[kBlockSize], dx[kBlockSize];
     loadPadded(pass_.x + first, length, x);
     loadPadded(pass_.dy + first, length, dy);
-    backwardLanesOf(x, dy, coef, stride, dx, partial, partialStride);
+    backwardBlockOf(x, dy, coef, stride, dx, partial, partialStride);
     std::copy(dx, dx + length, pass_.out + first);
   }
 
@@ -304,18 +304,18 @@ class Block1d {
   }
 
  private:
-  KAF_ALWAYS_INLINE void forwardLanesOf(const float* x, const float* coef, int64_t stride,
+  KAF_ALWAYS_INLINE void forwardBlockOf(const float* x, const float* coef, int64_t stride,
                                         float* y) const {
     if constexpr (kIsHornerKernel<Kernel>) {
-      forwardLanesHorner(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
+      forwardBlockHorner(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
     } else if constexpr (kIsWalkKernel<Kernel>) {
-      forwardLanesWalk(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
+      forwardBlockWalk(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
     } else {
-      forwardLanes(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
+      forwardBlock(kernel_, x, coef, stride, pass_.dict, pass_.params.dictSize, y);
     }
   }
 
-  KAF_ALWAYS_INLINE void backwardLanesOf(const float* x, const float* dy, const float* coef,
+  KAF_ALWAYS_INLINE void backwardBlockOf(const float* x, const float* dy, const float* coef,
                                          int64_t stride, float* dx, float* partial,
                                          int64_t partialStride) const {
     const int64_t dictSize = pass_.params.dictSize;
@@ -323,7 +323,7 @@ class Block1d {
       backwardBlocksWalk<Kernel, 1>(kernel_, &x, &dy, coef, stride, pass_.dict, dictSize, &dx,
                                     partial, partialStride);
     } else {
-      backwardLanes(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial, partialStride);
+      backwardBlock(kernel_, x, dy, coef, stride, pass_.dict, dictSize, dx, partial, partialStride);
     }
   }
 
@@ -339,8 +339,8 @@ KAF_ALWAYS_INLINE void forwardRange(const void* opaque, int64_t begin, int64_t e
 }
 
 template <class Kernel>
-KAF_ALWAYS_INLINE void backwardRows(const void* opaque, int64_t begin, int64_t end,
-                                    double* partial) {
+KAF_ALWAYS_INLINE void backwardChunk(const void* opaque, int64_t begin, int64_t end,
+                                     double* partial) {
   const Pass1d& pass = *static_cast<const Pass1d*>(opaque);
   Block1d<Kernel> block(pass);
   backwardElements(block, pass.coefs, pass.params.units, begin, end, partial);
@@ -412,24 +412,24 @@ KAF_ALWAYS_INLINE void forwardRangeHorner(const void* opaque, int64_t begin, int
 
 struct PassFunctions {
   ForwardRangeFn forward;
-  BackwardChunksFn backwardRows;
+  BackwardChunksFn backwardChunk;
   BackwardColumnsFn backwardColumns;
 };
 
 // One plain multiversioned function per kernel and pass (target_clones needs non-templates), and
 // kName##Passes holding the three. A macro, so that each kernel's trio is written once.
-#define KAF_DEFINE_PASSES(Name, Kernel)                                                        \
-  KAF_MULTIVERSION void forward##Name(const void* p, int64_t b, int64_t e) {                   \
-    forwardRange<Kernel>(p, b, e);                                                             \
-  }                                                                                            \
-  KAF_MULTIVERSION void backwardRows##Name(const void* p, int64_t b, int64_t e, double* out) { \
-    backwardRows<Kernel>(p, b, e, out);                                                        \
-  }                                                                                            \
-  KAF_MULTIVERSION void backwardCols##Name(const void* p, int64_t r, int64_t f, int64_t l,     \
-                                           double* out) {                                      \
-    backwardCols<Kernel>(p, r, f, l, out);                                                     \
-  }                                                                                            \
-  constexpr PassFunctions k##Name##Passes{forward##Name, backwardRows##Name, backwardCols##Name};
+#define KAF_DEFINE_PASSES(Name, Kernel)                                                         \
+  KAF_MULTIVERSION void forward##Name(const void* p, int64_t b, int64_t e) {                    \
+    forwardRange<Kernel>(p, b, e);                                                              \
+  }                                                                                             \
+  KAF_MULTIVERSION void backwardChunk##Name(const void* p, int64_t b, int64_t e, double* out) { \
+    backwardChunk<Kernel>(p, b, e, out);                                                        \
+  }                                                                                             \
+  KAF_MULTIVERSION void backwardCols##Name(const void* p, int64_t r, int64_t f, int64_t l,      \
+                                           double* out) {                                       \
+    backwardCols<Kernel>(p, r, f, l, out);                                                      \
+  }                                                                                             \
+  constexpr PassFunctions k##Name##Passes{forward##Name, backwardChunk##Name, backwardCols##Name};
 
 KAF_DEFINE_PASSES(Gaussian, GaussianKernel)
 KAF_DEFINE_PASSES(GaussianWalk16, GaussianWalkLanes<16>)
@@ -464,7 +464,7 @@ PassFunctions functionsFor(const KafParams& p) {
   }
 }
 
-PassShape shapeOf(const KafParams& p, int64_t count, const WrappedCoefficients& coefs) {
+PassShape shapeOf(const KafParams& p, int64_t count, const BlockCoefficients& coefs) {
   return {count, p.units, p.dictSize, p.dictSize, coefs.stride};
 }
 
@@ -507,12 +507,12 @@ void kafForwardCpu(const KafParams& params, const float* x, int64_t count, const
   const std::vector<float> dict = floatDictionary(params);
   if (const ForwardRangeFn horner = hornerForward(params, alpha)) {
     const std::vector<float> scaled = hornerScaledAlpha(params, alpha);
-    const WrappedCoefficients coefs(scaled.data(), params.units, params.dictSize);
+    const BlockCoefficients coefs(scaled.data(), params.units, params.dictSize);
     const Pass1d pass{params, coefs, dict.data(), x, nullptr, y};
     runForward(shapeOf(params, count, coefs), horner, &pass);
     return;
   }
-  const WrappedCoefficients coefs(alpha, params.units, params.dictSize);
+  const BlockCoefficients coefs(alpha, params.units, params.dictSize);
   const Pass1d pass{params, coefs, dict.data(), x, nullptr, y};
   runForward(shapeOf(params, count, coefs), functionsFor(params).forward, &pass);
 }
@@ -524,11 +524,11 @@ void kafBackwardCpu(const KafParams& params, const float* x, const float* dy, in
     std::fill(dalpha, dalpha + params.units * params.dictSize, 0.f);
     return;
   }
-  const WrappedCoefficients coefs(alpha, params.units, params.dictSize);
+  const BlockCoefficients coefs(alpha, params.units, params.dictSize);
   const std::vector<float> dict = floatDictionary(params);
   const Pass1d pass{params, coefs, dict.data(), x, dy, dx};
   const PassFunctions fns = functionsFor(params);
-  runBackward(shapeOf(params, count, coefs), fns.backwardRows, fns.backwardColumns, &pass, dalpha);
+  runBackward(shapeOf(params, count, coefs), fns.backwardChunk, fns.backwardColumns, &pass, dalpha);
 }
 
 }  // namespace kaf

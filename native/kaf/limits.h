@@ -49,15 +49,15 @@ constexpr int64_t kMaxCudaDictSize2d = 16;
 // The CPU thread pool's size (KAF_NUM_THREADS) is at most this.
 constexpr int kMaxThreads = 1024;
 
-// The few-unit backward splits rows into at most this many chunks, each with its own double
-// partial sums of dalpha, and fewer when those sums would exceed the scratch budget.
-constexpr int64_t kMaxRowChunks = 64;
+// The few-unit backward splits the elements of x into at most this many chunks, each with its own
+// double partial sums of dalpha, and fewer when those sums would exceed the scratch budget.
+constexpr int64_t kMaxElementChunks = 64;
 constexpr int64_t kBackwardScratchBudget = int64_t{16} << 20;  // bytes
 
 // What a kernel call allocates beyond its inputs and outputs, for alpha of n floats: at most
-// kScratchConstantBytes + kScratchBytesPerAlphaValue * n (the row chunks' sums within the budget,
-// alpha in the kernels' layouts and the per-unit double sums, small tables). It does not depend on
-// the number of rows of x.
+// kScratchConstantBytes + kScratchBytesPerAlphaValue * n (the element chunks' sums within the
+// budget, alpha in the kernels' layouts and the per-unit double sums, small tables). It does not
+// depend on the number of rows of x.
 constexpr int64_t kScratchConstantBytes = kBackwardScratchBudget + (int64_t{4} << 20);
 constexpr int64_t kScratchBytesPerAlphaValue = 24;
 constexpr const char* kScratchBoundText =

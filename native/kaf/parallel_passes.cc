@@ -17,7 +17,7 @@ constexpr int64_t kMinEvaluationsPerTask = int64_t{1} << 16;
 
 // From this many units on, backward splits by units: each task owns its dalpha rows. Tied to the
 // grouped coefficient layout, which only the column split (and forward) may read.
-constexpr int64_t kMinUnitsForColumnSplit = WrappedCoefficients::kMinUnitsForGrouping;
+constexpr int64_t kMinUnitsForColumnSplit = BlockCoefficients::kMinUnitsForGrouping;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -37,14 +37,14 @@ Split splitRange(int64_t count, int64_t workPerItem, int64_t maxTasks) {
 
 // Few-unit backward: the chunk count depends on the shapes only (that is what makes dalpha
 // independent of the thread count), and their partial sums stay within the scratch budget.
-int64_t maxRowChunks(int64_t partialSize) {
+int64_t maxElementChunks(int64_t partialSize) {
   const int64_t chunkBytes = partialSize * static_cast<int64_t>(sizeof(double));
-  return std::clamp<int64_t>(kBackwardScratchBudget / chunkBytes, 1, kMaxRowChunks);
+  return std::clamp<int64_t>(kBackwardScratchBudget / chunkBytes, 1, kMaxElementChunks);
 }
 
 void backwardByChunks(const PassShape& s, BackwardChunksFn run, const void* pass, float* dalpha) {
   const int64_t partialSize = s.perUnit * s.coefStride;
-  const Split split = splitRange(s.count, s.workPerElement, maxRowChunks(partialSize));
+  const Split split = splitRange(s.count, s.workPerElement, maxElementChunks(partialSize));
   std::vector<double> partials(static_cast<size_t>(split.numTasks * partialSize), 0.0);
   ThreadPool::instance().parallelFor(split.numTasks, [&](int64_t t) {
     const IeeeDenormals ieee;  // on whichever thread runs the task

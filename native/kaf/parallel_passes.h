@@ -11,7 +11,7 @@ struct PassShape {
   int64_t units;           // units per row (count % units == 0)
   int64_t perUnit;         // coefficients per unit (alpha is [units, perUnit])
   int64_t workPerElement;  // kernel evaluations per element, to size tasks
-  int64_t coefStride;      // WrappedCoefficients::stride
+  int64_t coefStride;      // BlockCoefficients::stride
 };
 
 // Range functions receive the model's pass description as an opaque pointer.

@@ -89,7 +89,7 @@ struct Temp {
     if (bytes == 0) return nullptr;
     const int64_t dims[1] = {static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float))};
     TF_AllocatorAttributes attributes{kAllocatorAttributesStructSize, 0};
-    Status status;
+    TfStatus status;
     tensor = tf().TF_AllocateTemp(ctx, TF_FLOAT, dims, 1, &attributes, status.status);
     if (!status.ok()) {
       tf().TF_OpKernelContext_Failure(ctx, status.status);

@@ -15,7 +15,7 @@ std::string shapeText(const std::vector<int64_t>& shape) {
 }
 
 bool getInputs(TF_OpKernelContext* ctx, std::initializer_list<Input*> inputs) {
-  Status status;
+  TfStatus status;
   int index = 0;
   for (Input* input : inputs) {
     tf().TF_GetInput(ctx, index++, &input->tensor, status.status);
@@ -29,14 +29,14 @@ bool getInputs(TF_OpKernelContext* ctx, std::initializer_list<Input*> inputs) {
 
 // ---- attributes, read once per kernel instance (TensorFlow caches kernels per attr values) ----
 
-bool readFloatAttr(TF_OpKernelConstruction* ctx, const char* name, double* out, Status& status) {
+bool readFloatAttr(TF_OpKernelConstruction* ctx, const char* name, double* out, TfStatus& status) {
   float value = 0;
   tf().TF_OpKernelConstruction_GetAttrFloat(ctx, name, &value, status.status);
   *out = value;
   return status.ok();
 }
 
-bool readKernelAttr(TF_OpKernelConstruction* ctx, kaf::KernelKind* kind, Status& status) {
+bool readKernelAttr(TF_OpKernelConstruction* ctx, kaf::KernelKind* kind, TfStatus& status) {
   int32_t listSize = 0, totalSize = 0;
   tf().TF_OpKernelConstruction_GetAttrSize(ctx, "kernel", &listSize, &totalSize, status.status);
   if (!status.ok()) return false;
@@ -55,7 +55,7 @@ bool readKernelAttr(TF_OpKernelConstruction* ctx, kaf::KernelKind* kind, Status&
 // The kernel instance: parameters with units/dictSize filled in per call from the input shapes.
 void* createKernel(TF_OpKernelConstruction* ctx, bool hasKernelAttr) {
   auto params = std::make_unique<kaf::KafParams>();
-  Status status;
+  TfStatus status;
   if (readFloatAttr(ctx, "boundary", &params->boundary, status) &&
       readFloatAttr(ctx, "gamma", &params->gamma, status) &&
       (!hasKernelAttr || readKernelAttr(ctx, &params->kernel, status))) {
@@ -168,7 +168,7 @@ Outputs::~Outputs() {
 float* Outputs::allocate(TF_OpKernelContext* ctx, int index, const std::vector<int64_t>& shape) {
   int64_t count = 1;
   for (int64_t d : shape) count *= d;
-  Status status;
+  TfStatus status;
   tensors.push_back(
       tf().TF_AllocateOutput(ctx, index, TF_FLOAT, shape.data(), static_cast<int>(shape.size()),
                              static_cast<size_t>(count) * sizeof(float), status.status));
@@ -180,7 +180,7 @@ float* Outputs::allocate(TF_OpKernelContext* ctx, int index, const std::vector<i
 }
 
 void failContext(TF_OpKernelContext* ctx, const std::string& message, TF_Code code) {
-  Status status;
+  TfStatus status;
   tf().TF_SetStatus(status.status, code, message.c_str());
   tf().TF_OpKernelContext_Failure(ctx, status.status);
 }

@@ -20,12 +20,12 @@ void setApi(const TfApi* api);
 const TfApi& tf();
 
 // TF_Status with automatic deletion.
-struct Status {
+struct TfStatus {
   TF_Status* status = tf().TF_NewStatus();
-  ~Status() { tf().TF_DeleteStatus(status); }
-  Status() = default;
-  Status(const Status&) = delete;
-  Status& operator=(const Status&) = delete;
+  ~TfStatus() { tf().TF_DeleteStatus(status); }
+  TfStatus() = default;
+  TfStatus(const TfStatus&) = delete;
+  TfStatus& operator=(const TfStatus&) = delete;
   bool ok() const { return tf().TF_GetCode(status) == TF_OK; }
   std::string message() const { return tf().TF_Message(status); }
 };
@@ -110,7 +110,7 @@ void* guardedCreate(TF_OpKernelConstruction* ctx) {
   try {
     return create(ctx);
   } catch (const std::exception& error) {
-    Status status;
+    TfStatus status;
     tf().TF_SetStatus(status.status, TF_RESOURCE_EXHAUSTED,
                       (std::string("tfjs-kaf: ") + error.what()).c_str());
     tf().TF_OpKernelConstruction_Failure(ctx, status.status);

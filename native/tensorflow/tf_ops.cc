@@ -92,7 +92,7 @@ bool registerOp(const OpSpec& spec, std::string* error) {
   for (const char* input : spec.inputs) tf().TF_OpDefinitionBuilderAddInput(builder, input);
   for (const char* output : spec.outputs) tf().TF_OpDefinitionBuilderAddOutput(builder, output);
   for (const char* attr : spec.attrs) tf().TF_OpDefinitionBuilderAddAttr(builder, attr);
-  Status status;
+  TfStatus status;
   tf().TF_RegisterOpDefinition(builder, status.status);
   if (!status.ok()) *error = std::string("registering op ") + spec.name + ": " + status.message();
   return status.ok();
@@ -101,7 +101,7 @@ bool registerOp(const OpSpec& spec, std::string* error) {
 bool registerKernel(const OpSpec& spec, const char* device, ComputeFn compute, std::string* error) {
   TF_KernelBuilder* builder =
       tf().TF_NewKernelBuilder(spec.name, device, spec.create, compute, deleteKernel);
-  Status status;
+  TfStatus status;
   tf().TF_RegisterKernelBuilder((std::string(spec.name) + "_" + device).c_str(), builder,
                                 status.status);
   if (!status.ok()) {

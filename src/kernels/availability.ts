@@ -1,18 +1,24 @@
-// Whether the active backend has a kernel for a KAF kernel name. Shared by the Node and browser
-// entries; Node's register.ts adds a hook that first registers the TensorFlow ops when the backend
-// is tfjs-node's (the browser entry has no such backend and no hook).
+// Whether a backend has a kernel for a KAF kernel name (a pure lookup), and the explicit step that
+// may register one first. Shared by the Node and browser entries; Node's register.ts installs the
+// step that registers the TensorFlow ops when the backend is tfjs-node's (the browser entry has
+// no such backend and installs none).
 import * as tf from '@tensorflow/tfjs-core';
 
 import { Kaf } from './names';
 
-let beforeLookup: ((backendName: string) => void) | undefined;
+let preparation: ((backendName: string) => void) | undefined;
 
-export function setKernelLookupHook(hook: (backendName: string) => void): void {
-  beforeLookup = hook;
+/** The step prepareKafKernels runs (Node: registering the ops inside TensorFlow). */
+export function setKernelPreparation(prepare: (backendName: string) => void): void {
+  preparation = prepare;
 }
 
-/** Whether `kernelName` (Kaf by default) has a kernel on `backendName`. */
+/** Registers what `backendName` needs before its KAF kernels can be looked up, once. */
+export function prepareKafKernels(backendName: string): void {
+  preparation?.(backendName);
+}
+
+/** Whether `kernelName` (Kaf by default) has a kernel on `backendName`. Changes nothing. */
 export function hasKafKernel(backendName: string, kernelName: string = Kaf): boolean {
-  beforeLookup?.(backendName);
   return tf.getKernel(kernelName, backendName) !== undefined;
 }

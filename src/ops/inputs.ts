@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { KafAttrs } from '../params';
-import { hasKafKernel } from '../kernels/availability';
+import { hasKafKernel, prepareKafKernels } from '../kernels/availability';
 
 export type TensorInput = tf.Tensor | tf.TensorLike;
 
@@ -56,7 +56,9 @@ export function runNativeOrComposition<A extends tf.Tensor>(
   prepared: PreparedInputs<A>,
   composition: (x: tf.Tensor, alpha: A, attrs: KafAttrs) => tf.Tensor,
 ): tf.Tensor {
-  if (hasKafKernel(tf.getBackend(), kernelName)) {
+  const backend = tf.getBackend();
+  prepareKafKernels(backend); // explicit: a lookup changes nothing
+  if (hasKafKernel(backend, kernelName)) {
     return tf.engine().runKernel(kernelName, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs) as tf.Tensor;
   }
   return composition(prepared.x, prepared.alpha, prepared.attrs);
