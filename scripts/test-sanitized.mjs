@@ -2,6 +2,7 @@
 // are really in it (a deliberate out-of-bounds read and a signed overflow must be reported), then
 // the native test files against it. Node is not instrumented, so the ASan runtime is preloaded.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -31,16 +32,7 @@ for (const [kind, report] of [['heap', 'heap-buffer-overflow'], ['ub', 'signed i
   console.log(`sanitizer probe '${kind}': reported (${report})`);
 }
 
-const files = [
-  'test/addon.errors.test.ts',
-  'test/addon.hostile.test.ts',
-  'test/addon.fuzz.test.ts',
-  'test/addon.termination.test.ts',
-  'test/kaf.determinism.test.ts',
-  'test/addon.workers.test.ts',
-  'test/kaf.forward.test.ts',
-  'test/kaf.gradients.test.ts',
-  'test/kaf2d.ops.test.ts',
-  'test/kaf.walk-width.test.ts',
-];
+// One list with the node-gyp run of .ci/run (test/native-tests.json), less what cannot run under ASan.
+const nativeTests = JSON.parse(readFileSync(path.join(root, 'test', 'native-tests.json'), 'utf8'));
+const files = nativeTests.files.filter((file) => !nativeTests.notUnderSanitizer.includes(file));
 run(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files], env);
