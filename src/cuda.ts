@@ -1,5 +1,6 @@
 // The CUDA API: device memory (DeviceTensor) and the KAF kernels on it. Nothing crosses PCIe when
 // inputs are DeviceTensors; Float32Arrays are staged through temporary device copies.
+import { LIMITS } from './limits';
 import { loadNative, type NativeAddon, type NativeCudaTensor } from './native';
 import { type Kaf2dOptions, resolveAttrs, type KafOptions, VARIANT_2D } from './params';
 
@@ -89,8 +90,8 @@ function shapeOf(fn: string, x: DeviceInput, alpha: DeviceInput, options: CudaKa
     throw new Error(`cuda.${fn}: options.units must be an integer >= 1, received ${options?.units}`);
   }
   const dictSize = alpha.length / options.units;
-  if (!Number.isInteger(dictSize) || dictSize < 2) {
-    throw new Error(`cuda.${fn}: alpha must hold units * D values with D >= 2, received ${alpha.length} values for ${options.units} units`);
+  if (!Number.isInteger(dictSize) || dictSize < LIMITS.minDictSize) {
+    throw new Error(`cuda.${fn}: alpha must hold units * D values with D >= ${LIMITS.minDictSize}, received ${alpha.length} values for ${options.units} units`);
   }
   if (x.length % options.units !== 0) {
     throw new Error(`cuda.${fn}: x has length ${x.length}, which is not a multiple of options.units = ${options.units}`);
@@ -110,8 +111,8 @@ function shape2dOf(fn: string, x: DeviceInput, alpha: DeviceInput, options: Cuda
     throw new Error(`cuda.${fn}: options.units must be an integer >= 1, received ${options?.units}`);
   }
   const dictSize = Math.round(Math.sqrt(alpha.length / options.units));
-  if (dictSize < 2 || dictSize * dictSize * options.units !== alpha.length) {
-    throw new Error(`cuda.${fn}: alpha must hold units * D * D values with D >= 2, received ${alpha.length} values for ${options.units} units`);
+  if (dictSize < LIMITS.minDictSize || dictSize * dictSize * options.units !== alpha.length) {
+    throw new Error(`cuda.${fn}: alpha must hold units * D * D values with D >= ${LIMITS.minDictSize}, received ${alpha.length} values for ${options.units} units`);
   }
   if (x.length % (2 * options.units) !== 0) {
     throw new Error(`cuda.${fn}: x has length ${x.length}, which is not a multiple of 2 * options.units = ${2 * options.units}`);

@@ -1,34 +1,36 @@
 // The limits of native/kaf/limits.h, for the paths that run without the addon (the tensor-op
-// composition): every backend accepts the same options or throws the same error. A test checks
-// these against the addon's info().limits.
+// composition): every backend accepts the same options or throws the same error. Both come from
+// the op contract (native/contract.json, generated into src/contract.ts); a test checks these
+// against the addon's info().limits.
+import { CONTRACT } from './contract';
 
 /** What every implementation of kaf() and kaf2d() accepts. */
 export const LIMITS = {
-  /** boundary in [2^-20, 2^20], gamma in [2^-40, 2^40]: float32 arithmetic stays exact enough. */
-  minBoundary: 2 ** -20,
-  maxBoundary: 2 ** 20,
-  minGamma: 2 ** -40,
-  maxGamma: 2 ** 40,
+  /** boundary and gamma domains (powers of 2): float32 arithmetic stays exact enough. */
+  minBoundary: CONTRACT.minBoundary,
+  maxBoundary: CONTRACT.maxBoundary,
+  minGamma: CONTRACT.minGamma,
+  maxGamma: CONTRACT.maxGamma,
   /** Dictionary size D: alpha [N, D] (1-D), [M, D, D] (2-D). */
-  minDictSize: 2,
-  maxDictSize: 1024,
-  maxDictSize2d: 64,
-  maxUnits: 2 ** 40,
+  minDictSize: CONTRACT.minDictSize,
+  maxDictSize: CONTRACT.maxDictSize,
+  maxDictSize2d: CONTRACT.maxDictSize2d,
+  maxUnits: CONTRACT.maxUnits,
   /** The `cuda` API's own caps: its backward keeps D sums per thread, its 2-D kernels D x D. */
-  maxCudaBackwardDictSize: 64,
-  maxCudaDictSize2d: 16,
-  /** Bytes of the few-unit backward's row-chunk sums (fewer chunks above it). */
-  backwardScratchBudget: 16 * 2 ** 20,
+  maxCudaBackwardDictSize: CONTRACT.maxCudaBackwardDictSize,
+  maxCudaDictSize2d: CONTRACT.maxCudaDictSize2d,
+  /** Bytes of the few-unit backward's element-chunk sums (fewer chunks above it). */
+  backwardScratchBudget: CONTRACT.backwardScratchBudget,
   /**
    * A kernel call allocates at most scratchConstantBytes + scratchBytesPerAlphaValue * alpha.size
    * beyond its inputs and outputs, whatever the number of rows of x.
    */
-  scratchConstantBytes: 20 * 2 ** 20,
-  scratchBytesPerAlphaValue: 24,
+  scratchConstantBytes: CONTRACT.scratchConstantBytes,
+  scratchBytesPerAlphaValue: CONTRACT.scratchBytesPerAlphaValue,
   /** KAF_NUM_THREADS above it is refused. */
-  maxThreads: 1024,
+  maxThreads: CONTRACT.maxThreads,
   /** The gaussian kernels clamp |x| to it first: x = +-Inf and huge x give value and slopes 0. */
-  gaussianInputClamp: Math.fround(1e18), // the float nearest 1e18, as limits.h has it
+  gaussianInputClamp: CONTRACT.gaussianInputClamp,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

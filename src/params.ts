@@ -1,4 +1,5 @@
 // Options -> validated parameters, shared by every implementation (one place for the errors).
+import { CONTRACT } from './contract';
 import { LIMITS } from './limits';
 import type { KafAttrs } from './kernels/names';
 import type { BasisFunction } from './native';
@@ -60,8 +61,8 @@ function describe(value: unknown): string {
 
 /** The domains of LIMITS, written as the native bindings write them. */
 const DOMAINS = {
-  boundary: { min: LIMITS.minBoundary, max: LIMITS.maxBoundary, text: '[2^-20, 2^20]' },
-  gamma: { min: LIMITS.minGamma, max: LIMITS.maxGamma, text: '[2^-40, 2^40]' },
+  boundary: { min: LIMITS.minBoundary, max: LIMITS.maxBoundary, text: CONTRACT.boundaryDomainText },
+  gamma: { min: LIMITS.minGamma, max: LIMITS.maxGamma, text: CONTRACT.gammaDomainText },
 } as const;
 
 function requireInDomain(op: string, name: keyof typeof DOMAINS, value: unknown, origin = ''): number {

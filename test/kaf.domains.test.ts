@@ -5,7 +5,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { LIMITS } from '../src/limits';
-import { nativeAddon } from '../src/native';
 import { freshSeed, Rng } from './helpers/random';
 import { backward64, errorRelativeToTerms, forward64, type Kernel, type Params64, termMagnitudes64 } from './helpers/reference64';
 import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
@@ -19,12 +18,7 @@ const IMPLEMENTATIONS: Implementation[] = [
   { backend: 'cpu', op: kafLib.kafComposition, name: 'the tensor-op composition' },
 ];
 
-it('the TypeScript limits are the native ones', () => {
-  const addon = nativeAddon();
-  expect(addon, 'the addon must load').not.toBeNull();
-  expect(addon!.info().limits).toEqual({ ...LIMITS });
-  expect(kafLib.info().limits).toEqual(addon!.info().limits); // the public report is the native truth
-});
+// The TypeScript limits against the addon's: test/contract.test.ts.
 
 // boundary x gamma corners of the domain (with D and the kernel drawn per case).
 const CORNERS: [number, number | 'default'][] = [

@@ -83,7 +83,8 @@ inline std::string formatNumber(double value) {
 inline std::string describeInvalidParams(const KafParams& p, Model model = Model::k1d) {
   // units = 0 is an empty last axis: a valid empty op, as in tfjs and TensorFlow.
   if (p.units < 0 || p.units > kMaxUnits) {
-    return "units must be an integer in [0, 2^40], received " + std::to_string(p.units);
+    return std::string("units must be an integer in [0, ") + contract::kMaxUnitsText +
+           "], received " + std::to_string(p.units);
   }
   const int64_t maxDict = model == Model::k2d ? kMaxDictSize2d : kMaxDictSize;
   if (p.dictSize < kMinDictSize || p.dictSize > maxDict) {
@@ -92,10 +93,12 @@ inline std::string describeInvalidParams(const KafParams& p, Model model = Model
            ", received " + std::to_string(p.dictSize);
   }
   if (!(p.boundary >= kMinBoundary && p.boundary <= kMaxBoundary)) {
-    return "boundary must be a number in [2^-20, 2^20], received " + formatNumber(p.boundary);
+    return std::string("boundary must be a number in ") + contract::kBoundaryDomainText +
+           ", received " + formatNumber(p.boundary);
   }
   if (!(p.gamma >= kMinGamma && p.gamma <= kMaxGamma)) {
-    return "gamma must be a number in [2^-40, 2^40], received " + formatNumber(p.gamma);
+    return std::string("gamma must be a number in ") + contract::kGammaDomainText + ", received " +
+           formatNumber(p.gamma);
   }
   if (model == Model::k2d && p.kernel != KernelKind::kGaussian) {
     return "kernel must be 'gaussian' (the only 2-D kernel)";

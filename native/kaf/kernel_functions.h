@@ -53,7 +53,8 @@ KAF_ALWAYS_INLINE float expInRange(float c) {
   return p * floatOf((bitsOf(shifted) - kShiftBits + 127u) << 23);
 }
 
-constexpr float kExpUnderflow = -87.33f;  // ln(FLT_MIN): below it results flush to 0
+constexpr float kExpUnderflow =
+    contract::kExpUnderflow;  // ln(FLT_MIN): below it results flush to 0
 
 // exp(e) for e <= 0 (or NaN); results below FLT_MIN flush to 0.
 KAF_ALWAYS_INLINE float expNonPositive(float e) {

@@ -100,8 +100,9 @@ bool checkShapes1d(TF_OpKernelContext* ctx, const char* op, const Input& x, cons
                          ", received alpha shape " + shapeText(alpha.shape()));
     return false;
   }
-  if (alpha.dim(1) < 2) {
-    failContext(ctx, prefix + "alpha.shape[1] (the dictionary size D) must be >= 2, received " +
+  if (alpha.dim(1) < kaf::kMinDictSize) {
+    failContext(ctx, prefix + "alpha.shape[1] (the dictionary size D) must be >= " +
+                         std::to_string(kaf::kMinDictSize) + ", received " +
                          std::to_string(alpha.dim(1)));
     return false;
   }
@@ -120,10 +121,10 @@ bool checkShapes2d(TF_OpKernelContext* ctx, const char* op, const Input& x, cons
   }
   const int64_t units = x.dim(x.rank() - 1) / 2;
   if (alpha.rank() != 3 || alpha.dim(0) != units || alpha.dim(1) != alpha.dim(2) ||
-      alpha.dim(1) < 2) {
+      alpha.dim(1) < kaf::kMinDictSize) {
     failContext(ctx, prefix + "alpha must have shape [M, D, D] with M = x.shape[-1] / 2 = " +
-                         std::to_string(units) + " and D >= 2, received shape " +
-                         shapeText(alpha.shape()));
+                         std::to_string(units) + " and D >= " + std::to_string(kaf::kMinDictSize) +
+                         ", received shape " + shapeText(alpha.shape()));
     return false;
   }
   params->units = units;

@@ -13,12 +13,14 @@
 #include <cstdint>
 #include <string>
 
+#include "../kaf/contract.h"
+
 namespace kaftf {
 
-constexpr const char* kForwardOpName = "TfjsKaf";
-constexpr const char* kBackwardOpName = "TfjsKafGrad";
-constexpr const char* kForward2dOpName = "TfjsKaf2d";
-constexpr const char* kBackward2dOpName = "TfjsKaf2dGrad";
+constexpr const char* kForwardOpName = kaf::contract::kForwardOpName;
+constexpr const char* kBackwardOpName = kaf::contract::kBackwardOpName;
+constexpr const char* kForward2dOpName = kaf::contract::kForward2dOpName;
+constexpr const char* kBackward2dOpName = kaf::contract::kBackward2dOpName;
 
 struct RegistrationResult {
   bool ok = false;

@@ -3,10 +3,11 @@
 // (tf.registerKernel({ kernelName: Kaf, backendName, kernelFunc })) and kaf() runs them.
 import type { NamedTensorInfoMap } from '@tensorflow/tfjs-core';
 
+import { CONTRACT } from '../contract';
 import type { BasisFunction } from '../params';
 
 /** y = KAF(x; alpha): inputs x [..., N], alpha [N, D]; output [..., N]. */
-export const Kaf = 'Kaf';
+export const Kaf = CONTRACT.tfjsKernels.forward;
 export type KafInputs = Pick<NamedTensorInfoMap, 'x' | 'alpha'>;
 /** Resolved options (defaults filled in): what every kernel of Kaf and KafGrad receives. */
 export interface KafAttrs {
@@ -17,13 +18,13 @@ export interface KafAttrs {
 }
 
 /** Backward of Kaf: inputs x, alpha, dy; outputs [dx, dalpha]. */
-export const KafGrad = 'KafGrad';
+export const KafGrad = CONTRACT.tfjsKernels.backward;
 export type KafGradInputs = Pick<NamedTensorInfoMap, 'x' | 'alpha' | 'dy'>;
 
 /** Two-dimensional KAF: inputs x [..., 2M], alpha [M, D, D]; output [..., M]. Attrs: KafAttrs (gaussian). */
-export const Kaf2d = 'Kaf2d';
+export const Kaf2d = CONTRACT.tfjsKernels.forward2d;
 export type Kaf2dInputs = KafInputs;
 
 /** Backward of Kaf2d: inputs x, alpha, dy; outputs [dx, dalpha]. */
-export const Kaf2dGrad = 'Kaf2dGrad';
+export const Kaf2dGrad = CONTRACT.tfjsKernels.backward2d;
 export type Kaf2dGradInputs = KafGradInputs;
