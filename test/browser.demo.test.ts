@@ -71,6 +71,7 @@ describe.runIf(run)('the browser build in Chromium', () => {
         'kaf gaussian on cpu', 'kaf relu on cpu', 'kaf softplus on cpu',
         'kaf gaussian edges on webgl', 'kaf relu edges on webgl', 'kaf gaussian edges on cpu', 'kaf relu edges on cpu',
         'dalpha over 50,176 rows on webgl',
+        'webgl programs reused across batch sizes and options',
         'the demo model matches Node',
       ]);
       expect(result.pass, JSON.stringify(result, null, 1)).toBe(true);

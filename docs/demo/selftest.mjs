@@ -134,6 +134,24 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
     const error = errorOf(dalpha, r.dalpha, r.mdalpha);
     checks.push({ name: 'dalpha over 50,176 rows on webgl', error, ok: error < 1e-5 });
   }
+  // One compiled program per kernel serves every batch size and option set (WebGL 2: uniforms).
+  {
+    await tf.setBackend('webgl');
+    // The KAF programs only (a cache key holds the shader text; tfjs's own ops compile per shape).
+    const programs = () => Object.keys(tf.backend().binaryCache).filter((key) => key.includes('float prepare(float x)') || key.includes('getPartial(t, column)')).length;
+    const pass = (rows, boundary) =>
+      tf.tidy(() => {
+        const f = (a, b) => kafLib.kaf(a, b, { boundary });
+        const x = tf.randomUniform([rows, 6], -3, 3), alpha = tf.randomNormal([6, 12]);
+        return [f(x, alpha), ...tf.grads(f)([x, alpha], tf.onesLike(x))].map((t) => t.dataSync());
+      });
+    pass(10, 3);
+    const before = programs();
+    pass(37, 3);
+    pass(1000, 2.5);
+    const added = programs() - before;
+    checks.push({ name: 'webgl programs reused across batch sizes and options', programs: before, added, ok: before > 0 && added === 0 });
+  }
   // The model trained in Node: the same predictions here.
   try {
     await tf.setBackend('webgl');
