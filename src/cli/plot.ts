@@ -1,5 +1,6 @@
 // A picture of learned activation functions: one small plot per neuron of a KAF layer, learned
 // (solid) over initial (dashed), as SVG; PNG through resvg when it is available.
+import { basisValue } from '../kernels/basis';
 import type { BasisFunction } from '../params';
 import { defaultGamma, dictionary } from '../params';
 import { optionalPackage } from './optional';
@@ -19,9 +20,7 @@ export interface ActivationPlotInput {
 /** The KAF of one neuron evaluated in float64 at each of `xs`. */
 export function evaluateKaf(alphaRow: ArrayLike<number>, xs: number[], boundary: number, gamma: number, kernel: BasisFunction): number[] {
   const d = dictionary(boundary, alphaRow.length);
-  const k = (t: number): number =>
-    kernel === 'relu' ? Math.max(0, t) : kernel === 'softplus' ? Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) : Math.exp(-gamma * t * t);
-  return xs.map((x) => d.reduce((sum, di, i) => sum + alphaRow[i] * k(x - di), 0));
+  return xs.map((x) => d.reduce((sum, di, i) => sum + alphaRow[i] * basisValue(kernel, gamma, x - di), 0));
 }
 
 const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);

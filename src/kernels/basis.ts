@@ -1,6 +1,8 @@
-// The basis functions k(t) and dk/dt (t = x - d_i) in JavaScript, and the float32 dictionary every
-// implementation uses: shared by the browser's JS kernels (js.ts) and, as GLSL text, the WebGL
-// kernels (webgl.ts).
+// The basis functions k(t) and dk/dt (t = x - d_i) in JavaScript (float64), and the float32
+// dictionary every implementation uses: the one JavaScript copy, for the browser's JS kernels
+// (js.ts), the ridge initialiser (layers/init.ts) and the CLI's plots (cli/plot.ts); the WebGL
+// kernels (webgl.ts) take the dictionary from here.
+import type { BasisFunction } from '../params';
 import { dictionary } from '../params';
 import type { KafAttrs } from './names';
 
@@ -18,7 +20,12 @@ export function basisAndSlope(attrs: KafAttrs, t: number): [number, number] {
     const u = Math.exp(-Math.abs(t));
     return [Math.max(t, 0) + Math.log1p(u), (t >= 0 ? 1 : u) / (1 + u)];
   }
-  if (!Number.isFinite(t)) return Number.isNaN(t) ? [NaN, NaN] : [0, 0];
+  if (!Number.isFinite(t)) return [0, 0]; // the gaussian's limits at +-Inf
   const g = Math.exp(-attrs.gamma * t * t);
   return [g, -2 * attrs.gamma * t * g];
+}
+
+/** k(t) alone. */
+export function basisValue(kernel: BasisFunction, gamma: number, t: number): number {
+  return basisAndSlope({ boundary: 0, gamma, kernel }, t)[0];
 }

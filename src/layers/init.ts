@@ -6,6 +6,7 @@ import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
 import type { BasisFunction } from '../params';
+import { basisValue } from '../kernels/basis';
 import { LIMITS } from '../limits';
 import { checkDictSize, dictionary, resolveAttrs } from '../params';
 
@@ -33,13 +34,6 @@ export interface RidgeInitOptions {
   kernel?: BasisFunction;
   /** Ridge regularisation. Default 1e-4. */
   eps?: number;
-}
-
-/** k(s, d) in float64, for the Gram matrix. */
-function kernelValue(kernel: BasisFunction, gamma: number, t: number): number {
-  if (kernel === 'relu') return Math.max(0, t);
-  if (kernel === 'softplus') return Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
-  return Math.exp(-gamma * t * t);
 }
 
 /** Solves A x = b in float64 by Gaussian elimination with partial pivoting (A is small). */
@@ -84,7 +78,7 @@ export function ridgeInit(f: ActivationName | ((x: number) => number), options: 
   const { boundary, gamma } = resolveAttrs('ridgeInit', { boundary: options.boundary ?? undefined, gamma: options.gamma ?? undefined }, D);
   if (!(eps >= 0) || !Number.isFinite(eps)) throw new Error(`ridgeInit: options.eps must be a finite number >= 0, received ${eps}`);
   const d = dictionary(boundary, D);
-  const gram = d.map((di, i) => d.map((dj, j) => kernelValue(kernel, gamma, di - dj) + (i === j ? eps : 0)));
+  const gram = d.map((di, i) => d.map((dj, j) => basisValue(kernel, gamma, di - dj) + (i === j ? eps : 0)));
   const targets = d.map((di) => {
     const value = fn(di);
     if (!Number.isFinite(value)) throw new Error(`ridgeInit: f(${di}) is not a finite number (${value})`);
