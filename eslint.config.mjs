@@ -19,6 +19,13 @@ export default tseslint.config(
     files: ['docs/demo/**/*.mjs', 'bench/browser.mjs'],
     languageOptions: { globals: { document: 'readonly', location: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', performance: 'readonly', Math: 'readonly' } },
   },
+  // Type-aware rules on the library's sources (src/): unsafe any, needless assertions, floating
+  // promises. Tests, scripts and benches keep the syntactic rules above.
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['src/**/*.ts'] })),
+  {
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
   {
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -125,7 +125,8 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   let rows: string[][];
   try {
     const { parse } = requiredPackage<typeof import('csv-parse/sync')>('csv-parse/sync', 'reading a CSV file (--data)', 'csv-parse');
-    rows = parse(text, { skip_empty_lines: true, trim: true, bom: true }) as string[][];
+    const parsed: unknown = parse(text, { skip_empty_lines: true, trim: true, bom: true });
+    rows = parsed as string[][];
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(`${file}: ${(err as Error).message.split('\n')[0]}`);

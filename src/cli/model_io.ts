@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 export function directorySaveHandler(dir: string): tf.io.IOHandler {
-  return tf.io.withSaveHandler(async (artifacts) => {
+  return tf.io.withSaveHandler((artifacts) => {
     fs.mkdirSync(dir, { recursive: true });
     const weights = artifacts.weightData ? Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : Buffer.alloc(0);
     fs.writeFileSync(path.join(dir, 'weights.bin'), weights);
@@ -19,14 +19,17 @@ export function directorySaveHandler(dir: string): tf.io.IOHandler {
       weightsManifest: [{ paths: ['./weights.bin'], weights: artifacts.weightSpecs ?? [] }],
     };
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(modelJson));
-    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    return Promise.resolve({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) });
   });
 }
 
 /** Loads a model written by directorySaveHandler (or by tfjs-node's file:// handler). */
 export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const manifest = json.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const manifest = json.weightsManifest;
   const buffers = manifest.flatMap((group) => group.paths.map((p) => fs.readFileSync(path.join(dir, p))));
   const weightData = Buffer.concat(buffers);
   return tf.loadLayersModel(

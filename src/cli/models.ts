@@ -2,7 +2,6 @@
 // with a fixed activation, seeded identically.
 import * as tf from '@tensorflow/tfjs';
 
-import type { ActivationName } from '../layers/init';
 import { KAF } from '../layers/kaf_layer';
 import type { TrainOptions } from './args';
 import type { Dataset } from './datasets';
@@ -27,7 +26,7 @@ export function buildModel(variant: Variant, options: TrainOptions, dataset: Dat
             dictSize: options.D,
             kernel: options.kernel,
             // --init random: normal with standard deviation 0.3, seeded per layer; else an activation.
-            alphaInitializer: options.init === 'random' ? tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: options.seed + 100 + i }) : (options.init as ActivationName),
+            alphaInitializer: options.init === 'random' ? tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: options.seed + 100 + i }) : options.init,
           })
         : tf.layers.activation({ activation: options.baseline, name: `${options.baseline}_${i + 1}` }),
     );

@@ -119,7 +119,7 @@ async function trainOne(
   }
   const xTest = tf.tensor2d(split.test.x, [split.test.count, dataset.features]);
   const yTest = tf.tensor1d(split.test.y);
-  const evaluated = model.evaluate(xTest, yTest, { batchSize: 256 }) as tf.Scalar | tf.Scalar[];
+  const evaluated = model.evaluate(xTest, yTest, { batchSize: 256 });
   const [loss, accuracy] = (Array.isArray(evaluated) ? evaluated : [evaluated]).map((t) => t.dataSync()[0]);
   tf.dispose([xTrain, yTrain, xTest, yTest, evaluated]);
   return {

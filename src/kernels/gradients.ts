@@ -11,7 +11,7 @@ function gradConfig(kernelName: string, gradKernelName: string): tf.GradConfig {
     inputsToSave: ['x', 'alpha'],
     gradFunc: (dy, saved, attrs) => {
       const [x, alpha] = saved;
-      const [dx, dalpha] = tf.engine().runKernel(gradKernelName, { x, alpha, dy: dy as tf.Tensor }, attrs) as tf.Tensor[];
+      const [dx, dalpha] = tf.engine().runKernel<tf.Tensor[]>(gradKernelName, { x, alpha, dy: dy as tf.Tensor }, attrs);
       return { x: () => dx, alpha: () => dalpha };
     },
   };

@@ -186,7 +186,7 @@ function run(gl: WebGLBackend, built: Built, inputs: tf.TensorInfo[]): tf.Tensor
 
 /** TensorInfo as [rows, units] (or back), through the backend's own Reshape kernel. */
 function reshape(info: tf.TensorInfo, shape: number[], backend: unknown): tf.TensorInfo {
-  const kernel = tf.getKernel('Reshape', 'webgl')!;
+  const kernel = tf.getKernel('Reshape', 'webgl');
   return kernel.kernelFunc({ inputs: { x: info }, backend: backend as tf.KernelBackend, attrs: { shape } }) as tf.TensorInfo;
 }
 

@@ -106,7 +106,7 @@ export interface KafRidgeConfig {
  */
 // tfjs-layers' Initializer base class, taken from its bundle (the class itself is not exported; its
 // dist/ files are ES modules that CommonJS cannot load, and a second copy would fail instanceof).
-const InitializerBase = Object.getPrototypeOf(Object.getPrototypeOf(initializers.zeros()).constructor) as abstract new () => Initializer;
+const InitializerBase = Object.getPrototypeOf((Object.getPrototypeOf(initializers.zeros()) as { constructor: object }).constructor) as abstract new () => Initializer;
 
 export class KafRidge extends InitializerBase {
   static className = 'KafRidge';

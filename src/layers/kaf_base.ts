@@ -12,7 +12,7 @@ import { type Constraint, deserializeObject, type Initializer, type Regularizer,
 type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
 
 /** alpha's initializer: a tfjs initializer (or its name), or an activation every unit starts as. */
-export type AlphaInitializer = Initializer | SerializedObject | string | ActivationName | ((x: number) => number);
+export type AlphaInitializer = Initializer | SerializedObject | string | ((x: number) => number);
 
 export interface KafLayerBaseArgs extends LayerArgs {
   /** Dictionary size D (2-D: points per axis). */

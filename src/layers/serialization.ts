@@ -18,14 +18,14 @@ type Kind = 'alphaInitializer' | 'alphaRegularizer' | 'alphaConstraint';
 // The identifiers tfjs-layers accepts as strings ('zeros', 'glorotNormal', 'nonNeg', ...): its
 // factories of the same names.
 const FACTORIES: Record<Kind, Record<string, unknown>> = {
-  alphaInitializer: initializers as unknown as Record<string, unknown>,
-  alphaConstraint: constraints as unknown as Record<string, unknown>,
+  alphaInitializer: initializers,
+  alphaConstraint: constraints,
   alphaRegularizer: {},
 };
 
 // tfjs-layers' base classes of the three kinds, taken from instances (the classes are not
 // exported), so that an initializer given as a regularizer (or any other mix) is refused.
-const baseOf = (instance: object) => Object.getPrototypeOf(Object.getPrototypeOf(instance).constructor) as abstract new (...args: never[]) => object;
+const baseOf = (instance: object) => Object.getPrototypeOf((Object.getPrototypeOf(instance) as { constructor: object }).constructor) as abstract new (...args: never[]) => object;
 const BASES: Record<Kind, { base: abstract new (...args: never[]) => object; noun: string }> = {
   alphaInitializer: { base: baseOf(initializers.zeros()), noun: 'an initializer (tf.initializers.*)' },
   alphaRegularizer: { base: baseOf(regularizers.l1()), noun: 'a regularizer (tf.regularizers.l1/l2/l1l2)' },

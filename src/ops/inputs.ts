@@ -31,7 +31,7 @@ export function toFloatTensor(op: string, name: string, value: TensorInput): tf.
     );
   } else {
     try {
-      tensor = tf.tensor(value as tf.TensorLike);
+      tensor = tf.tensor(value);
     } catch (err) {
       throw new Error(`${op}: argument '${name}' must be a tf.Tensor or a TensorLike, and could not be converted: ${(err as Error).message}`);
     }
@@ -59,7 +59,7 @@ export function runNativeOrComposition<A extends tf.Tensor>(
   const backend = tf.getBackend();
   prepareKafKernels(backend); // explicit: a lookup changes nothing
   if (hasKafKernel(backend, kernelName)) {
-    return tf.engine().runKernel(kernelName, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs) as tf.Tensor;
+    return tf.engine().runKernel<tf.Tensor>(kernelName, { x: prepared.x, alpha: prepared.alpha }, prepared.attrs);
   }
   return composition(prepared.x, prepared.alpha, prepared.attrs);
 }
