@@ -7,6 +7,16 @@ import * as path from 'node:path';
 
 export const repositoryRoot = path.resolve(__dirname, '..', '..');
 
+function newestSource(dir: string): { file: string; mtimeMs: number } {
+  let newest = { file: dir, mtimeMs: 0 };
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    const candidate = entry.isDirectory() ? newestSource(file) : { file, mtimeMs: fs.statSync(file).mtimeMs };
+    if (candidate.mtimeMs > newest.mtimeMs) newest = candidate;
+  }
+  return newest;
+}
+
 export class ConsumerProject {
   readonly dir: string;
 
@@ -15,6 +25,12 @@ export class ConsumerProject {
       if (!fs.existsSync(path.join(repositoryRoot, 'dist', file))) {
         throw new Error('dist/ is missing: run `npm run build:ts` (npm install runs it)');
       }
+    }
+    // The package as built must be the sources under test: a dist/ older than src/ would test stale code.
+    const built = fs.statSync(path.join(repositoryRoot, 'dist', 'index.js')).mtimeMs;
+    const newest = newestSource(path.join(repositoryRoot, 'src'));
+    if (newest.mtimeMs > built) {
+      throw new Error(`dist/ is older than ${path.relative(repositoryRoot, newest.file)}: run \`npm run build:ts\``);
     }
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-kaf-consumer-'));
     fs.mkdirSync(path.join(this.dir, 'node_modules'));
