@@ -7,17 +7,33 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', Buffer: 'readonly', module: 'writable', __dirname: 'readonly', console: 'readonly', setTimeout: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly', global: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', performance: 'readonly', global: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
   },
   {
     // The demo page's modules run in the browser; bench/browser.mjs's page callbacks too.
     files: ['docs/demo/**/*.mjs', 'bench/browser.mjs'],
-    languageOptions: { globals: { document: 'readonly', location: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', performance: 'readonly', Math: 'readonly' } },
+    languageOptions: {
+      globals: { document: 'readonly', location: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', performance: 'readonly', Math: 'readonly' },
+    },
   },
   // Type-aware rules on the library's sources (src/): unsafe any, needless assertions, floating
   // promises. Tests, scripts and benches keep the syntactic rules above.

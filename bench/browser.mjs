@@ -10,10 +10,33 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1024' }, units: { type: 'string', default: '1024' }, D: { type: 'string', default: '20' }, reps: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1024' },
+    units: { type: 'string', default: '1024' },
+    D: { type: 'string', default: '20' },
+    reps: { type: 'string', default: '5' },
+  },
+});
 const server = spawn(process.execPath, [path.join(root, 'scripts', 'demo.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise((resolve) => server.stdout.on('data', (c) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(c.toString()); if (m) resolve(m[0]); }));
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const base = await new Promise((resolve) =>
+  server.stdout.on('data', (c) => {
+    const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(c.toString());
+    if (m) resolve(m[0]);
+  }),
+);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
 try {
   const page = await browser.newPage();
   page.on('pageerror', (err) => console.error(`page error: ${err}`));
@@ -27,9 +50,13 @@ try {
   console.log(`Chromium ${browser.version()}, webgl (${result.renderer}), x [${result.rows} x ${result.units}], D = ${result.D}, median of ${result.reps}`);
   console.log('op            forward ms  fwd+bwd ms  fwd/relu  f+b/relu');
   for (const [name, r] of Object.entries(result.ops)) {
-    console.log(`${name.padEnd(14)}${r.forward.toFixed(1).padStart(10)}  ${r.forwardBackward.toFixed(1).padStart(10)}  ${(r.forward / relu.forward).toFixed(2).padStart(7)}x ${(r.forwardBackward / relu.forwardBackward).toFixed(2).padStart(7)}x`);
+    console.log(
+      `${name.padEnd(14)}${r.forward.toFixed(1).padStart(10)}  ${r.forwardBackward.toFixed(1).padStart(10)}  ${(r.forward / relu.forward).toFixed(2).padStart(7)}x ${(r.forwardBackward / relu.forwardBackward).toFixed(2).padStart(7)}x`,
+    );
   }
-  console.log(`composition / kaf: forward ${(composition.forward / kaf.forward).toFixed(1)}x, forward+backward ${(composition.forwardBackward / kaf.forwardBackward).toFixed(1)}x`);
+  console.log(
+    `composition / kaf: forward ${(composition.forward / kaf.forward).toFixed(1)}x, forward+backward ${(composition.forwardBackward / kaf.forwardBackward).toFixed(1)}x`,
+  );
 } finally {
   await browser.close();
   server.kill();

@@ -99,9 +99,21 @@ async function measure(forward, forwardBackward, count) {
 }
 
 const results = {
-  relu: await measure(() => tf.relu(x), () => reluGrad(x, dy), reps),
-  kaf: await measure(() => kaf(x, alpha), () => kafGrads([x, alpha], dy), reps),
-  kafComposition: await measure(() => kafComposition(x, alpha), () => refGrads([x, alpha], dy), refReps),
+  relu: await measure(
+    () => tf.relu(x),
+    () => reluGrad(x, dy),
+    reps,
+  ),
+  kaf: await measure(
+    () => kaf(x, alpha),
+    () => kafGrads([x, alpha], dy),
+    reps,
+  ),
+  kafComposition: await measure(
+    () => kafComposition(x, alpha),
+    () => refGrads([x, alpha], dy),
+    refReps,
+  ),
 };
 
 const report = info();
@@ -123,7 +135,9 @@ const meta = {
 const fmt = (ms) => ms.toFixed(ms < 10 ? 2 : 1).padStart(10);
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`.padStart(10);
 console.log(`\n${meta.cpu} (${meta.cores} cores), ${meta.node}, backend ${meta.backend} (${meta.implementation}), ${meta.threads} threads`);
-console.log(`x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafComposition), ${meta.gcBetweenRuns ? 'garbage collection before each run' : 'no garbage collection between runs (--no-gc)'}\n`);
+console.log(
+  `x [${rows} x ${units}], D = ${dictSize}, median of ${reps} runs (${refReps} for kafComposition), ${meta.gcBetweenRuns ? 'garbage collection before each run' : 'no garbage collection between runs (--no-gc)'}\n`,
+);
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`.padStart(9);
 console.log('op                forward ms  f+read ms  fwd+bwd ms  fwd/relu f+read/relu f+b/relu  peak f+b peak/relu');
 for (const [name, r] of Object.entries(results)) {

@@ -29,7 +29,9 @@ const [rows, units, dictSize, reps] = [args.rows, args.units, args.D, args.reps]
 const x = Float32Array.from({ length: rows * units }, () => Math.random() * 8 - 4);
 const dy = Float32Array.from({ length: rows * units }, () => Math.random() * 2 - 1);
 const alpha = Float32Array.from({ length: units * dictSize }, () => Math.random() - 0.5);
-const y = new Float32Array(x.length), dx = new Float32Array(x.length), dalpha = new Float32Array(alpha.length);
+const y = new Float32Array(x.length),
+  dx = new Float32Array(x.length),
+  dalpha = new Float32Array(alpha.length);
 const delta = 6 / (dictSize - 1);
 const params = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: args.kernel };
 

@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { cuda: { type: 'boolean' }, layout: { type: 'string', default: 'capi' }, out: { type: 'string' }, omit: { type: 'string', multiple: true } } });
+const { values } = parseArgs({
+  options: { cuda: { type: 'boolean' }, layout: { type: 'string', default: 'capi' }, out: { type: 'string' }, omit: { type: 'string', multiple: true } },
+});
 if (!['capi', 'framework'].includes(values.layout)) throw new Error(`--layout must be capi or framework, not ${values.layout}`);
 const cuda = values.cuda === true;
 const out = path.resolve(values.out ?? path.join(root, 'build-contract', cuda ? 'gpu' : 'cpu'));
@@ -42,12 +44,21 @@ if (values.layout === 'framework') {
 // The harness: compiled in parallel, two at a time (the kernels file is the slow one).
 const objects = path.join(out, 'obj');
 mkdirSync(objects, { recursive: true });
-const hostSources = [...sources.kernels, ...sources.tensorflow, ...(cuda ? [] : sources.cudaStubs), 'test/native/tf_standin/contract.cc', ...(cuda ? [] : ['test/native/tf_standin/contract_gpu_stub.cc'])];
+const hostSources = [
+  ...sources.kernels,
+  ...sources.tensorflow,
+  ...(cuda ? [] : sources.cudaStubs),
+  'test/native/tf_standin/contract.cc',
+  ...(cuda ? [] : ['test/native/tf_standin/contract_gpu_stub.cc']),
+];
 const deviceSources = cuda ? [...sources.cuda, 'test/native/tf_standin/contract_gpu.cu'] : [];
 const arch = ['-gencode=arch=compute_80,code=sm_80', '-gencode=arch=compute_90,code=sm_90', '-gencode=arch=compute_90,code=compute_90'];
 const jobs = [
   ...hostSources.map((file) => [cxx, [...cxxFlags, ...harnessDefines, '-c', file, '-o', path.join(objects, `${path.basename(file)}.o`)]]),
-  ...deviceSources.map((file) => ['nvcc', ['-std=c++17', '-O3', ...harnessDefines, ...arch, '-Xcompiler', '-fPIC', '-c', file, '-o', path.join(objects, `${path.basename(file)}.o`)]]),
+  ...deviceSources.map((file) => [
+    'nvcc',
+    ['-std=c++17', '-O3', ...harnessDefines, ...arch, '-Xcompiler', '-fPIC', '-c', file, '-o', path.join(objects, `${path.basename(file)}.o`)],
+  ]),
 ];
 const { spawn } = await import('node:child_process');
 async function runAll(list, parallel) {

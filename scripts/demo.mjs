@@ -32,7 +32,13 @@ const routes = {
   '/tfjs-kaf/browser.mjs': 'dist/browser.mjs',
   '/vendor/tfjs.mjs': 'node_modules/@tensorflow/tfjs/dist/tf.fesm.min.js',
 };
-const types = { '.html': 'text/html; charset=utf-8', '.mjs': 'text/javascript', '.js': 'text/javascript', '.json': 'application/json', '.bin': 'application/octet-stream' };
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.mjs': 'text/javascript',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+};
 
 const server = createServer((request, response) => {
   const route = routes[new URL(request.url ?? '/', 'http://localhost').pathname];
@@ -41,7 +47,11 @@ const server = createServer((request, response) => {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     return;
   }
-  response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size, 'cache-control': 'no-store' });
+  response.writeHead(200, {
+    'content-type': types[path.extname(file)] ?? 'application/octet-stream',
+    'content-length': statSync(file).size,
+    'cache-control': 'no-store',
+  });
   createReadStream(file).pipe(response);
 });
 server.on('error', (err) => {

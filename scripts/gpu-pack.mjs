@@ -33,7 +33,9 @@ if (!existsSync(nodeXz) || !existsSync(stamp) || execFileSync('cat', [stamp]).to
   writeFileSync(stamp, `${process.version}\n`);
 }
 const size = (file) => `${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`;
-console.log(`[gpu:pack] .device/node.xz (${size(nodeXz)}, Node ${process.version}), .device/tfjs_kaf.node (${size(path.join(device, 'tfjs_kaf.node'))}, CUDA runtime ${info.cuda.runtimeVersion})`);
+console.log(
+  `[gpu:pack] .device/node.xz (${size(nodeXz)}, Node ${process.version}), .device/tfjs_kaf.node (${size(path.join(device, 'tfjs_kaf.node'))}, CUDA runtime ${info.cuda.runtimeVersion})`,
+);
 console.log('[gpu:pack] .device/dist (the compiled JS)');
 // The TensorFlow contract harness with CUDA (the GPU kernels registered through the C API).
 const harness = path.join(device, 'tf_contract');

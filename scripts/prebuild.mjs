@@ -63,10 +63,13 @@ execFileSync('strip', ['--strip-unneeded', target]);
 const info = JSON.parse(execFileSync(process.execPath, ['-e', `console.log(JSON.stringify(require(${JSON.stringify(target)}).info()))`]).toString());
 if (!info.cuda.compiled) fail('the prebuilt must be built with CUDA');
 const [major, minor] = PREBUILT.cudaRuntime.split('.').map(Number);
-if (info.cuda.runtimeVersion !== major * 1000 + minor * 10) fail(`the prebuilt reports CUDA runtime ${info.cuda.runtimeVersion}, src/prebuilt.ts states ${PREBUILT.cudaRuntime}`);
+if (info.cuda.runtimeVersion !== major * 1000 + minor * 10)
+  fail(`the prebuilt reports CUDA runtime ${info.cuda.runtimeVersion}, src/prebuilt.ts states ${PREBUILT.cudaRuntime}`);
 const code = cudaCode(target);
 if (code.sass.join() !== [...PREBUILT.cudaSass].sort().join() || code.ptx.join() !== [...PREBUILT.cudaPtx].sort().join()) {
-  fail(`the prebuilt carries SASS ${code.sass.join(' ')} and PTX ${code.ptx.join(' ')}, src/prebuilt.ts states ${PREBUILT.cudaSass.join(' ')} and ${PREBUILT.cudaPtx.join(' ')}`);
+  fail(
+    `the prebuilt carries SASS ${code.sass.join(' ')} and PTX ${code.ptx.join(' ')}, src/prebuilt.ts states ${PREBUILT.cudaSass.join(' ')} and ${PREBUILT.cudaPtx.join(' ')}`,
+  );
 }
 const { newest, glibcxx } = glibcVersions(target);
 if (glibcxx.length > 0) fail(`the prebuilt needs libstdc++ symbols (${glibcxx.join(', ')}): it must link it statically`);

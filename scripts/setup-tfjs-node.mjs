@@ -35,7 +35,7 @@ function run(command, args, { label, ...options } = {}) {
   try {
     execFileSync(command, args, { stdio: 'inherit', cwd: root, ...options });
   } catch (err) {
-    fail(`${shown} failed (${err.status !== null ? `exit code ${err.status}` : err.signal ?? err.message})`);
+    fail(`${shown} failed (${err.status !== null ? `exit code ${err.status}` : (err.signal ?? err.message)})`);
   }
 }
 
@@ -150,7 +150,9 @@ function buildBinding() {
 }
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  fail(`this script supports linux-x64 (the tensorflow-cpu wheel's C libraries); on ${process.platform}-${process.arch} install @tensorflow/tfjs-node the normal way`);
+  fail(
+    `this script supports linux-x64 (the tensorflow-cpu wheel's C libraries); on ${process.platform}-${process.arch} install @tensorflow/tfjs-node the normal way`,
+  );
 }
 if (tfjsNodeLoads() && fs.existsSync(path.join(tfDir, '.complete'))) {
   log('@tensorflow/tfjs-node already loads: nothing to do');

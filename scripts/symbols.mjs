@@ -19,6 +19,7 @@ export function glibcVersions(file) {
 /** The compute capabilities of the SASS (sm_XY) and PTX (compute_XY) embedded in `file`, sorted. */
 export function cudaCode(file, cuobjdump = 'cuobjdump') {
   const listing = execFileSync(cuobjdump, ['--list-elf', '--list-ptx', file]).toString();
-  const arch = (kind) => [...new Set([...listing.matchAll(new RegExp(`^${kind} file\\s+\\d+: \\S+\\.(sm_\\d+)\\.(?:cubin|ptx)$`, 'gm'))].map((m) => m[1]))].sort();
+  const arch = (kind) =>
+    [...new Set([...listing.matchAll(new RegExp(`^${kind} file\\s+\\d+: \\S+\\.(sm_\\d+)\\.(?:cubin|ptx)$`, 'gm'))].map((m) => m[1]))].sort();
   return { sass: arch('ELF'), ptx: arch('PTX').map((sm) => sm.replace('sm_', 'compute_')) };
 }

@@ -10,7 +10,16 @@ const buildDir = path.join(root, 'build-sanitize');
 const addon = path.join(buildDir, 'Release', 'tfjs_kaf.node');
 const run = (cmd, args, env = process.env) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env });
 
-run(process.execPath, [path.join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js'), 'compile', '--log-level', 'warn', '--out', buildDir, '--CDTFJS_KAF_SANITIZE=ON', '--CDTFJS_KAF_CUDA=OFF']);
+run(process.execPath, [
+  path.join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js'),
+  'compile',
+  '--log-level',
+  'warn',
+  '--out',
+  buildDir,
+  '--CDTFJS_KAF_SANITIZE=ON',
+  '--CDTFJS_KAF_CUDA=OFF',
+]);
 
 const libasan = execFileSync('gcc', ['-print-file-name=libasan.so']).toString().trim();
 const env = {
@@ -23,7 +32,10 @@ const env = {
   TFJS_KAF_SANITIZER: '1',
 };
 
-for (const [kind, report] of [['heap', 'heap-buffer-overflow'], ['ub', 'signed integer overflow']]) {
+for (const [kind, report] of [
+  ['heap', 'heap-buffer-overflow'],
+  ['ub', 'signed integer overflow'],
+]) {
   const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(addon)})._sanitizerProbe('${kind}')`], { env, encoding: 'utf8' });
   if (probe.status === 0 || !probe.stderr.includes(report)) {
     console.error(probe.stderr.slice(-2000));

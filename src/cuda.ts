@@ -112,7 +112,9 @@ function shape2dOf(fn: string, x: DeviceInput, alpha: DeviceInput, options: Cuda
   }
   const dictSize = Math.round(Math.sqrt(alpha.length / options.units));
   if (dictSize < LIMITS.minDictSize || dictSize * dictSize * options.units !== alpha.length) {
-    throw new Error(`cuda.${fn}: alpha must hold units * D * D values with D >= ${LIMITS.minDictSize}, received ${alpha.length} values for ${options.units} units`);
+    throw new Error(
+      `cuda.${fn}: alpha must hold units * D * D values with D >= ${LIMITS.minDictSize}, received ${alpha.length} values for ${options.units} units`,
+    );
   }
   if (x.length % (2 * options.units) !== 0) {
     throw new Error(`cuda.${fn}: x has length ${x.length}, which is not a multiple of 2 * options.units = ${2 * options.units}`);

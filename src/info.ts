@@ -70,9 +70,7 @@ export function info(): KafInfo {
       registered: registration.ok,
       ...(registration.error ? { error: registration.error } : {}),
       ...(registration.version ? { version: registration.version } : {}),
-      ops: registration.ok
-        ? [registration.forwardOp, registration.backwardOp, registration.forward2dOp, registration.backward2dOp]
-        : [],
+      ops: registration.ok ? [registration.forwardOp, registration.backwardOp, registration.forward2dOp, registration.backward2dOp] : [],
       gpu: registration.gpu
         ? {
             registered: registration.gpu.registered,

@@ -144,7 +144,9 @@ export function resolveAddon(): { path: string; source: NativeSource } | { error
       // reported below
     }
     if (!regular || !file.endsWith('.node')) {
-      return { error: `TFJS_KAF_ADDON=${named} is not ${regular ? 'a .node file' : 'an existing file'}: kaf() runs the tensor-op composition; point it at a tfjs_kaf.node or unset it` };
+      return {
+        error: `TFJS_KAF_ADDON=${named} is not ${regular ? 'a .node file' : 'an existing file'}: kaf() runs the tensor-op composition; point it at a tfjs_kaf.node or unset it`,
+      };
     }
     return { path: file, source: 'TFJS_KAF_ADDON' };
   }

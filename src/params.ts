@@ -27,7 +27,6 @@ export interface Kaf2dOptions {
   gamma?: number;
 }
 
-
 export const DEFAULT_BOUNDARY = 3;
 
 /** Spacing of the dictionary grid. */
@@ -68,9 +67,7 @@ const DOMAINS = {
 function requireInDomain(op: string, name: keyof typeof DOMAINS, value: unknown, origin = ''): number {
   const domain = DOMAINS[name];
   if (typeof value !== 'number' || !(value >= domain.min && value <= domain.max)) {
-    throw new RangeError(
-      `${op}: options.${name}${origin} must be a number in ${domain.text}, received ${describe(value)}`,
-    );
+    throw new RangeError(`${op}: options.${name}${origin} must be a number in ${domain.text}, received ${describe(value)}`);
   }
   return value;
 }
@@ -119,12 +116,7 @@ const VARIANT_1D: Variant = { defaultGamma, kernels: BASIS_FUNCTIONS };
 export const VARIANT_2D: Variant = { defaultGamma: defaultGamma2d, kernels: ['gaussian'] };
 
 /** Validates options against a dictionary of `dictSize` points and fills in the defaults. */
-export function resolveAttrs(
-  op: string,
-  options: KafOptions | undefined,
-  dictSize: number,
-  variant: Variant = VARIANT_1D,
-): KafAttrs {
+export function resolveAttrs(op: string, options: KafOptions | undefined, dictSize: number, variant: Variant = VARIANT_1D): KafAttrs {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new Error(`${op}: options must be an object, received ${describe(options)}`);
   }

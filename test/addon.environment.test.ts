@@ -58,7 +58,11 @@ describe('TFJS_KAF_ADDON', () => {
     it(`${value}: a clear error and the composition, never a hang or an abort`, () => {
       const result = run(value);
       expect(result.loaded).toBe(false);
-      expect(result.error).toMatch(new RegExp(`^TFJS_KAF_ADDON=${value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not (an existing file|a \\.node file): kaf\\(\\) runs the tensor-op composition`));
+      expect(result.error).toMatch(
+        new RegExp(
+          `^TFJS_KAF_ADDON=${value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not (an existing file|a \\.node file): kaf\\(\\) runs the tensor-op composition`,
+        ),
+      );
       expect(result.stderr.match(/TFJS_KAF_NATIVE/g)).toHaveLength(1);
       // exp(-gamma (0.5 - d)^2) mixed by 1, 2, 3 on d = -3, 0, 3 (gamma = 1 / (6 * 3^2)), in float64.
       const expected = [1, 2, 3].reduce((sum, a, i) => sum + a * Math.exp(-(1 / 54) * (0.5 - (i * 3 - 3)) ** 2), 0);

@@ -79,7 +79,14 @@ function callUnderMemoryCap(op: string): Promise<{ lines: Record<string, unknown
     });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
-      resolve({ lines: out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>), code, signal }),
+      resolve({
+        lines: out
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+        code,
+        signal,
+      }),
     );
   });
 }
@@ -98,7 +105,9 @@ describe('a scratch allocation that fails is an error, not an abort', () => {
       const fn = op === 'forward' ? 'kafForward' : op === 'backward' ? 'kafBackward' : 'kaf2dBackward';
       expect(lines[1]).toEqual({
         type: 'RangeError',
-        message: expect.stringMatching(new RegExp(`^${fn}: out of memory: the kernel needs up to \\d+ bytes of scratch for an alpha of \\d+ values \\(20 MiB \\+ 24 bytes per alpha value`)),
+        message: expect.stringMatching(
+          new RegExp(`^${fn}: out of memory: the kernel needs up to \\d+ bytes of scratch for an alpha of \\d+ values \\(20 MiB \\+ 24 bytes per alpha value`),
+        ),
       });
       expect(lines[2]).toEqual({ returned: true }); // and the process goes on working
     });

@@ -9,10 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { addonPath } from '../src/native';
 
 function run(terminations: number, exitWithBusyWorkers: boolean) {
-  const child = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'terminate-workers.cjs'), addonPath(), String(terminations), exitWithBusyWorkers ? '1' : '0'], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [path.join(__dirname, 'fixtures', 'terminate-workers.cjs'), addonPath(), String(terminations), exitWithBusyWorkers ? '1' : '0'],
+    {
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
   return { ...child, outcome: `exit ${child.status}, signal ${child.signal}, stderr ${child.stderr.slice(-600)}` };
 }
 

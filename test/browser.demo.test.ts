@@ -37,7 +37,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: chromiumPath,
     // WebGL through SwiftShader (software); no background connections (none are reachable here).
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 120_000);
 
@@ -64,12 +72,23 @@ describe.runIf(run)('the browser build in Chromium', () => {
     await withScreenshotOnFailure(page, 'selftest', async () => {
       await page.goto(`${base}?selftest`);
       await page.waitForFunction(() => (document.getElementById('selftest')?.textContent ?? '').length > 0, undefined, { timeout: 90_000 });
-      const result = JSON.parse((await page.textContent('#selftest'))!) as { pass: boolean; seed: number; checks: { name: string; ok: boolean; fused?: boolean }[] };
+      const result = JSON.parse((await page.textContent('#selftest'))!) as {
+        pass: boolean;
+        seed: number;
+        checks: { name: string; ok: boolean; fused?: boolean }[];
+      };
       expect(errors).toEqual([]);
       expect(result.checks.map((c) => c.name)).toEqual([
-        'kaf gaussian on webgl', 'kaf relu on webgl', 'kaf softplus on webgl',
-        'kaf gaussian on cpu', 'kaf relu on cpu', 'kaf softplus on cpu',
-        'kaf gaussian edges on webgl', 'kaf relu edges on webgl', 'kaf gaussian edges on cpu', 'kaf relu edges on cpu',
+        'kaf gaussian on webgl',
+        'kaf relu on webgl',
+        'kaf softplus on webgl',
+        'kaf gaussian on cpu',
+        'kaf relu on cpu',
+        'kaf softplus on cpu',
+        'kaf gaussian edges on webgl',
+        'kaf relu edges on webgl',
+        'kaf gaussian edges on cpu',
+        'kaf relu edges on cpu',
         'dalpha over 50,176 rows on webgl',
         'webgl programs reused across batch sizes and options',
         'the demo model matches Node',

@@ -56,7 +56,16 @@ describe('tfjs-kaf train', () => {
 
   it('is reproducible: the same seed gives the same results', () => {
     const runs = [1, 2].map((i) => cli('train', '--quick', '--dataset', 'iris', '--seed', '7', '--out', path.join(work, `seed${i}`)));
-    const accuracy = (stdout: string) => stdout.split('\n').filter((l) => /^(kaf|baseline) /.test(l)).map((l) => l.split(/\s{2,}/).slice(0, 4).join('|'));
+    const accuracy = (stdout: string) =>
+      stdout
+        .split('\n')
+        .filter((l) => /^(kaf|baseline) /.test(l))
+        .map((l) =>
+          l
+            .split(/\s{2,}/)
+            .slice(0, 4)
+            .join('|'),
+        );
     expect(accuracy(runs[0].stdout)).toEqual(accuracy(runs[1].stdout));
   });
 
@@ -86,7 +95,18 @@ describe('tfjs-kaf train', () => {
     const lines = ['\uFEFFa,b,label'];
     for (let i = 0; i < 60; i++) lines.push(`${(i % 2) + Math.sin(i) * 0.1},${Math.cos(i)},${['1', '1.0', '01', '2', '2.0'][i % 5]}`);
     // The header's first name is 'a', not '\uFEFFa'.
-    const bom = cli('train', '--quick', '--data', writeCsv('exported.csv', lines), '--target', 'a', '--task', 'regression', '--out', path.join(work, 'csv-bom'));
+    const bom = cli(
+      'train',
+      '--quick',
+      '--data',
+      writeCsv('exported.csv', lines),
+      '--target',
+      'a',
+      '--task',
+      'regression',
+      '--out',
+      path.join(work, 'csv-bom'),
+    );
     expect(bom.code, bom.stderr).toBe(0);
     lines.push('0.5,0.5,', '0.5,0.5,.');
     const labels = cli('train', '--quick', '--data', writeCsv('exported-missing.csv', lines), '--out', path.join(work, 'csv-labels'));
@@ -101,11 +121,18 @@ describe('tfjs-kaf train', () => {
     const before = fs.readFileSync(path.join(out, 'results.json'), 'utf8');
     const weights = fs.readFileSync(path.join(out, 'model', 'weights.bin'));
     // SIGINT while the second run trains (its first epoch line is printed).
-    const child = spawnSync(process.execPath, ['-e', `
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `
       const { spawn } = require('node:child_process');
       const c = spawn(process.execPath, ${JSON.stringify([bin, 'train', '--dataset', 'iris', '--epochs', '100000', '--seed', '2', '--out', out])}, { stdio: 'ignore' });
       setTimeout(() => c.kill('SIGINT'), 2000);
-      c.on('exit', (code, signal) => console.log(JSON.stringify({ code, signal })));`], { encoding: 'utf8', timeout: 60_000 });
+      c.on('exit', (code, signal) => console.log(JSON.stringify({ code, signal })));`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(JSON.parse(child.stdout)).toEqual({ code: 130, signal: null });
     expect(fs.readFileSync(path.join(out, 'results.json'), 'utf8')).toBe(before);
     expect(fs.readFileSync(path.join(out, 'model', 'weights.bin')).equals(weights)).toBe(true);
@@ -136,7 +163,9 @@ describe('tfjs-kaf train', () => {
     expect(results.runs.map((r: { seed: number }) => r.seed)).toEqual([4, 5, 6]);
     // The summary recomputed from the runs, independently.
     for (const variant of ['kaf', 'baseline']) {
-      const accuracies: number[] = results.runs.map((r: { results: { variant: string; testAccuracy: number }[] }) => r.results.find((x) => x.variant === variant)!.testAccuracy);
+      const accuracies: number[] = results.runs.map(
+        (r: { results: { variant: string; testAccuracy: number }[] }) => r.results.find((x) => x.variant === variant)!.testAccuracy,
+      );
       const mean = accuracies.reduce((a, b) => a + b, 0) / 3;
       const sd = Math.sqrt(accuracies.reduce((a, v) => a + (v - mean) ** 2, 0) / 2);
       expect(results.summary[variant].testAccuracy.mean).toBeCloseTo(mean, 12);
@@ -148,7 +177,9 @@ describe('tfjs-kaf train', () => {
     const single = cli('train', '--quick', '--dataset', 'iris', '--seed', '5', '--out', path.join(work, 'repeat-5'));
     const seed5 = JSON.parse(fs.readFileSync(path.join(work, 'repeat-5', 'results.json'), 'utf8'));
     expect(single.code).toBe(0);
-    expect(seed5.results.map((r: { testAccuracy: number }) => r.testAccuracy)).toEqual(results.runs[1].results.map((r: { testAccuracy: number }) => r.testAccuracy));
+    expect(seed5.results.map((r: { testAccuracy: number }) => r.testAccuracy)).toEqual(
+      results.runs[1].results.map((r: { testAccuracy: number }) => r.testAccuracy),
+    );
   });
 
   it('prints its version', () => {
@@ -183,13 +214,29 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
     ['negative seed', () => ['train', '--seed', '-3'], /^tfjs-kaf: --seed must be a non-negative integer, received '-3'$/],
     ['negative learning rate', () => ['train', '--learning-rate', '-1'], /^tfjs-kaf: --learning-rate must be a positive number, received '-1'$/],
     ['negative repeat', () => ['train', '--repeat', '-2'], /^tfjs-kaf: --repeat must be a positive integer, received '-2'$/],
-    ['too few samples', () => ['train', '--samples', '2'], /^tfjs-kaf: --samples must be at least 5 \(a train\/test split needs examples on both sides\), received 2$/],
-    ['--out names a file', () => ['train', '--quick', '--dataset', 'iris', '--out', writeCsv('a-file.txt', ['x'])], /^tfjs-kaf: --out .*a-file\.txt: a file is in the way \(expected a folder or a new path\)$/],
+    [
+      'too few samples',
+      () => ['train', '--samples', '2'],
+      /^tfjs-kaf: --samples must be at least 5 \(a train\/test split needs examples on both sides\), received 2$/,
+    ],
+    [
+      '--out names a file',
+      () => ['train', '--quick', '--dataset', 'iris', '--out', writeCsv('a-file.txt', ['x'])],
+      /^tfjs-kaf: --out .*a-file\.txt: a file is in the way \(expected a folder or a new path\)$/,
+    ],
     ['data and dataset', () => ['train', '--data', 'x.csv', '--dataset', 'iris'], /^tfjs-kaf: use either --data FILE.csv or --dataset NAME, not both$/],
     ['target without csv', () => ['train', '--target', 'y'], /^tfjs-kaf: --target and --task apply to --data FILE.csv only$/],
     ['missing file', () => ['train', '--data', path.join(work, 'nope.csv')], /^tfjs-kaf: cannot read .*nope\.csv: no such file$/],
-    ['ragged rows', () => ['train', '--data', writeCsv('ragged.csv', ['a,b,y', '1,2,0', '3,1', '4,5,1'])], /^tfjs-kaf: .*ragged\.csv: .*(record length|column).*line 3/i],
-    ['non-numeric value', () => ['train', '--data', writeCsv('text.csv', ['a,b,y', '1,2,0', '3,oops,1', '4,5,1'])], /^tfjs-kaf: .*text\.csv: values that are not numbers: column 'b' line 3 \('oops'\)$/],
+    [
+      'ragged rows',
+      () => ['train', '--data', writeCsv('ragged.csv', ['a,b,y', '1,2,0', '3,1', '4,5,1'])],
+      /^tfjs-kaf: .*ragged\.csv: .*(record length|column).*line 3/i,
+    ],
+    [
+      'non-numeric value',
+      () => ['train', '--data', writeCsv('text.csv', ['a,b,y', '1,2,0', '3,oops,1', '4,5,1'])],
+      /^tfjs-kaf: .*text\.csv: values that are not numbers: column 'b' line 3 \('oops'\)$/,
+    ],
     [
       'every bad column at once, missing cells included',
       () => ['train', '--data', writeCsv('cells.csv', ['a,b,c,y', '1,,x,0', '.,2,3,1', '4,5,NA,1', '6,7,8,0'])],
@@ -200,11 +247,31 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
       () => ['train', '--data', writeCsv('huge.csv', ['a,b,y', '1,2,0', '1e39,3,1', '4,-5e38,1', '6,7,0'])],
       /^tfjs-kaf: .*huge\.csv: values beyond float32's range \(\+-3\.4e38, what the models compute in\): column 'a' line 3 \('1e39'\); column 'b' line 4 \('-5e38'\)$/,
     ],
-    ['a one-class target', () => ['train', '--data', writeCsv('one.csv', ['a,y', '1,1', '2,1.0', '3,01'])], /^tfjs-kaf: .*one\.csv: target 'y' has one class \('1'\): classification needs at least 2$/],
-    ['--out where mkdir answers ENOENT (no hang)', () => ['train', '--quick', '--dataset', 'iris', '--out', '/proc/tfjs-kaf-x/y'], /^tfjs-kaf: --out \/proc\/tfjs-kaf-x\/y: cannot create the folder \/proc\/tfjs-kaf-x \(ENOENT\)$/],
-    ['--out holding other files', () => ['train', '--quick', '--dataset', 'iris', '--out', path.dirname(writeCsv('keep/notes.txt', ['mine']))], /^tfjs-kaf: --out .*keep: holds files that are not a tfjs-kaf run \(notes\.txt\): choose a new or empty folder$/],
-    ['unknown target', () => ['train', '--data', writeCsv('t.csv', ['a,b,y', '1,2,0', '3,4,1'])!, '--target', 'z'], /^tfjs-kaf: .*t\.csv: no column 'z' \(columns: a, b, y\)$/],
-    ['regression on text', () => ['train', '--data', writeCsv('r.csv', ['a,y', '1,x', '2,y', '3,z'])!, '--task', 'regression'], /^tfjs-kaf: .*r\.csv line 2: target 'y' value 'x' is not a number \(needed for regression\)$/],
+    [
+      'a one-class target',
+      () => ['train', '--data', writeCsv('one.csv', ['a,y', '1,1', '2,1.0', '3,01'])],
+      /^tfjs-kaf: .*one\.csv: target 'y' has one class \('1'\): classification needs at least 2$/,
+    ],
+    [
+      '--out where mkdir answers ENOENT (no hang)',
+      () => ['train', '--quick', '--dataset', 'iris', '--out', '/proc/tfjs-kaf-x/y'],
+      /^tfjs-kaf: --out \/proc\/tfjs-kaf-x\/y: cannot create the folder \/proc\/tfjs-kaf-x \(ENOENT\)$/,
+    ],
+    [
+      '--out holding other files',
+      () => ['train', '--quick', '--dataset', 'iris', '--out', path.dirname(writeCsv('keep/notes.txt', ['mine']))],
+      /^tfjs-kaf: --out .*keep: holds files that are not a tfjs-kaf run \(notes\.txt\): choose a new or empty folder$/,
+    ],
+    [
+      'unknown target',
+      () => ['train', '--data', writeCsv('t.csv', ['a,b,y', '1,2,0', '3,4,1'])!, '--target', 'z'],
+      /^tfjs-kaf: .*t\.csv: no column 'z' \(columns: a, b, y\)$/,
+    ],
+    [
+      'regression on text',
+      () => ['train', '--data', writeCsv('r.csv', ['a,y', '1,x', '2,y', '3,z'])!, '--task', 'regression'],
+      /^tfjs-kaf: .*r\.csv line 2: target 'y' value 'x' is not a number \(needed for regression\)$/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(name, () => {

@@ -38,7 +38,7 @@ describe('the op contract', () => {
     expect(run.status).toBe(0);
   });
 
-  it('the loaded addon reports the contract\'s limits (info().limits), and the TypeScript limits are them', () => {
+  it("the loaded addon reports the contract's limits (info().limits), and the TypeScript limits are them", () => {
     const addon = nativeAddon();
     expect(addon, 'the addon must load').not.toBeNull();
     expect(addon!.info().limits).toEqual({ ...LIMITS });
@@ -49,7 +49,20 @@ describe('the op contract', () => {
   });
 
   // Values and texts of the contract as they would appear if written again by hand.
-  const LITERALS = [/2\^-?20/, /2\^-?40/, /\b1e18\b/, /0x1p/, /87\.33/, /\[2, 1024\]/, /<= 64\b/, /<= 16\b/, /D >= 2\b/, /['"]TfjsKaf/, /= '(Kaf|KafGrad|Kaf2d|Kaf2dGrad)'/, /\b20 MiB/];
+  const LITERALS = [
+    /2\^-?20/,
+    /2\^-?40/,
+    /\b1e18\b/,
+    /0x1p/,
+    /87\.33/,
+    /\[2, 1024\]/,
+    /<= 64\b/,
+    /<= 16\b/,
+    /D >= 2\b/,
+    /['"]TfjsKaf/,
+    /= '(Kaf|KafGrad|Kaf2d|Kaf2dGrad)'/,
+    /\b20 MiB/,
+  ];
 
   it(`no limit is written as a literal in the code of native/ or src/ (${LITERALS.map((r) => r.source).join(' ')})`, () => {
     const found: string[] = [];

@@ -18,8 +18,19 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 function compileCheck(): string {
   const binary = path.join(workDir, 'walk_kernels_check');
   const compiler = process.env.CXX ?? 'g++';
-  execFileSync(compiler, ['-std=c++17', '-O2', '-Wall', '-Wextra', '-Werror', '-Wno-unknown-pragmas', '-I', path.join(root, 'native'),
-    path.join(__dirname, 'native', 'walk_kernels_check.cc'), '-o', binary]);
+  execFileSync(compiler, [
+    '-std=c++17',
+    '-O2',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-Wno-unknown-pragmas',
+    '-I',
+    path.join(root, 'native'),
+    path.join(__dirname, 'native', 'walk_kernels_check.cc'),
+    '-o',
+    binary,
+  ]);
   return binary;
 }
 
@@ -40,7 +51,11 @@ describe('CUDA gaussian walk kernels, run on the CPU', () => {
     const binary = compileCheck();
     for (let round = 0; round < 5; round++) {
       const seed = freshSeed() + round;
-      const lines = execFileSync(binary, [String(seed >>> 0)]).toString().trim().split('\n').map((l) => JSON.parse(l));
+      const lines = execFileSync(binary, [String(seed >>> 0)])
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const summary = lines.pop() as { failures: number };
       const cases = lines as CaseResult[];
       expect(cases.length, `seed ${seed}`).toBeGreaterThanOrEqual(16);
@@ -57,9 +72,22 @@ describe('CUDA gaussian walk kernels, run on the CPU', () => {
 
   it('detects a wrong kernel: the check fails when the walk is broken on purpose', () => {
     const binary = path.join(workDir, 'walk_kernels_check_broken');
-    execFileSync(process.env.CXX ?? 'g++', ['-std=c++17', '-O2', '-Wno-unknown-pragmas', '-DKAF_BREAK_WALK_FOR_TEST', '-I', path.join(root, 'native'),
-      path.join(__dirname, 'native', 'walk_kernels_check.cc'), '-o', binary]);
-    const lines = execFileSync(binary, ['7']).toString().trim().split('\n').map((l) => JSON.parse(l));
+    execFileSync(process.env.CXX ?? 'g++', [
+      '-std=c++17',
+      '-O2',
+      '-Wno-unknown-pragmas',
+      '-DKAF_BREAK_WALK_FOR_TEST',
+      '-I',
+      path.join(root, 'native'),
+      path.join(__dirname, 'native', 'walk_kernels_check.cc'),
+      '-o',
+      binary,
+    ]);
+    const lines = execFileSync(binary, ['7'])
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect((lines.pop() as { failures: number }).failures).toBeGreaterThan(0);
   });
 });

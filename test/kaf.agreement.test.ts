@@ -74,7 +74,9 @@ function cases(seed: number): Case[] {
   for (const kernel of ['gaussian', 'relu', 'softplus'] as Kernel[]) {
     for (const [label, boundary, gamma] of options) {
       if (kernel !== 'gaussian' && gamma !== undefined) continue; // gamma is the gaussian's
-      const rows = rng.int(1, 40), units = rng.int(1, 9), dictSize = rng.int(2, 40);
+      const rows = rng.int(1, 40),
+        units = rng.int(1, 9),
+        dictSize = rng.int(2, 40);
       out.push({
         label: `${kernel}, ${label}`,
         rows,
@@ -114,7 +116,9 @@ function reference(c: Case) {
   // The magnitude of each output's terms: a float32 sum is accurate to a few ulp of it. Terms whose
   // gaussian is below FLT_MIN count whole: float32 kernels flush such values to 0 (README).
   const d = grid64(boundary, c.dictSize, true);
-  const my = new Float64Array(y.length), mdx = new Float64Array(y.length), mdalpha = new Float64Array(dalpha.length);
+  const my = new Float64Array(y.length),
+    mdx = new Float64Array(y.length),
+    mdalpha = new Float64Array(dalpha.length);
   const FLT_MIN = 2 ** -126;
   for (let e = 0; e < c.x.length; e++) {
     const n = e % c.units;
@@ -133,7 +137,8 @@ function reference(c: Case) {
 /** The first disagreement of actual with the reference, or null. */
 function disagreement(actual: Float32Array, expected: Float64Array, magnitude: Float64Array): string | null {
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], r = f32(expected[i]);
+    const a = actual[i],
+      r = f32(expected[i]);
     if (Number.isNaN(expected[i]) || !Number.isFinite(r)) {
       if (!Object.is(a, r) && !(Number.isNaN(a) && Number.isNaN(r))) return `[${i}]: ${a}, expected ${r}`;
       continue;
@@ -154,12 +159,17 @@ describe.each(PATHS)('$name against float64 on random and edge inputs', (path) =
       for (const c of cases(seed)) {
         const options = { boundary: c.boundary, kernel: c.kernel, ...(c.gamma !== undefined ? { gamma: c.gamma } : {}) };
         const [y, dx, dalpha] = tf.tidy(() => {
-          const x = tf.tensor2d(c.x, [c.rows, c.units]), alpha = tf.tensor2d(c.alpha, [c.units, c.dictSize]);
+          const x = tf.tensor2d(c.x, [c.rows, c.units]),
+            alpha = tf.tensor2d(c.alpha, [c.units, c.dictSize]);
           const [gx, galpha] = tf.grads((a: tf.Tensor, b: tf.Tensor) => path.op(a, b, options))([x, alpha], tf.tensor2d(c.dy, [c.rows, c.units]));
           return [path.op(x, alpha, options), gx, galpha].map((t) => t.dataSync() as Float32Array);
         });
         const r = reference(c);
-        for (const [name, actual] of [['y', y], ['dx', dx], ['dalpha', dalpha]] as const) {
+        for (const [name, actual] of [
+          ['y', y],
+          ['dx', dx],
+          ['dalpha', dalpha],
+        ] as const) {
           const problem = disagreement(actual, ...r[name]);
           if (problem) failures.push(`${c.label} [${c.rows} x ${c.units}], D ${c.dictSize}: ${name}${problem}`);
         }

@@ -59,8 +59,7 @@ describe(`native kernels vs the tensor-op composition (seed ${seed})`, () => {
     const xs = randomInputs(rng, 6 * 10, 3);
     const alphas = randomNormals(rng, 10 * 8);
     const dys = randomNormals(rng, 6 * 10);
-    const run = (): Grad =>
-      evaluate(kafLib.kaf, tf.tensor2d(xs, [6, 10]), tf.tensor2d(alphas, [10, 8]), tf.tensor2d(dys, [6, 10]), {});
+    const run = (): Grad => evaluate(kafLib.kaf, tf.tensor2d(xs, [6, 10]), tf.tensor2d(alphas, [10, 8]), tf.tensor2d(dys, [6, 10]), {});
     await tf.setBackend('cpu');
     const onCpu = run();
     await tf.setBackend(FALLBACK);
@@ -89,7 +88,10 @@ describe(`native kernels vs the tensor-op composition (seed ${seed})`, () => {
         const alpha = (inputs as kafLib.KafInputs).alpha!;
         const a = attrs as unknown as kafLib.KafAttrs;
         seen.push(a);
-        const cpu = backend as unknown as { readSync(id: object): Float32Array; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo };
+        const cpu = backend as unknown as {
+          readSync(id: object): Float32Array;
+          makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
+        };
         const [units, dictSize] = alpha.shape;
         const y = forward64(cpu.readSync(x.dataId), cpu.readSync(alpha.dataId), { units, dictSize, boundary: a.boundary, gamma: a.gamma, kernel: a.kernel });
         return cpu.makeTensorInfo(x.shape, 'float32', Float32Array.from(y));

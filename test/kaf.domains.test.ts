@@ -64,11 +64,27 @@ describe.each(IMPLEMENTATIONS)(`$name at the corners of the option domain (seed 
 // Outside the domain: the same error from every implementation (the native and TensorFlow paths
 // never see these options: TypeScript checks first, with the native limits).
 const OUTSIDE: [string, () => [tf.Tensor, tf.Tensor, object], RegExp][] = [
-  ['boundary 1e-20', () => [tf.ones([2, 3]), tf.ones([3, 4]), { boundary: 1e-20, gamma: 1 }], /kaf\w*: options.boundary must be a number in \[2\^-20, 2\^20\], received 1e-20/],
-  ['boundary 1e-20 with the default gamma', () => [tf.ones([2, 3]), tf.ones([3, 4]), { boundary: 1e-20 }], /options.boundary must be a number in \[2\^-20, 2\^20\], received 1e-20/],
-  ['the default gamma of a tiny boundary', () => [tf.ones([2, 3]), tf.ones([3, 1024]), { boundary: 2 ** -20 }], /options.gamma \(its default for this boundary and D\) must be a number in \[2\^-40, 2\^40\], received 479446168460\d+/],
+  [
+    'boundary 1e-20',
+    () => [tf.ones([2, 3]), tf.ones([3, 4]), { boundary: 1e-20, gamma: 1 }],
+    /kaf\w*: options.boundary must be a number in \[2\^-20, 2\^20\], received 1e-20/,
+  ],
+  [
+    'boundary 1e-20 with the default gamma',
+    () => [tf.ones([2, 3]), tf.ones([3, 4]), { boundary: 1e-20 }],
+    /options.boundary must be a number in \[2\^-20, 2\^20\], received 1e-20/,
+  ],
+  [
+    'the default gamma of a tiny boundary',
+    () => [tf.ones([2, 3]), tf.ones([3, 1024]), { boundary: 2 ** -20 }],
+    /options.gamma \(its default for this boundary and D\) must be a number in \[2\^-40, 2\^40\], received 479446168460\d+/,
+  ],
   ['gamma 1e39', () => [tf.ones([2, 3]), tf.ones([3, 4]), { gamma: 1e39 }], /options.gamma must be a number in \[2\^-40, 2\^40\], received 1e\+39/],
-  ['gamma 1e-46, boundary 1e25', () => [tf.ones([2, 3]), tf.ones([3, 4]), { gamma: 1e-46, boundary: 1e25 }], /options.boundary must be a number in \[2\^-20, 2\^20\], received 1e\+25/],
+  [
+    'gamma 1e-46, boundary 1e25',
+    () => [tf.ones([2, 3]), tf.ones([3, 4]), { gamma: 1e-46, boundary: 1e25 }],
+    /options.boundary must be a number in \[2\^-20, 2\^20\], received 1e\+25/,
+  ],
   ['D = 1025', () => [tf.ones([2, 3]), tf.ones([3, 1025]), {}], /alpha.shape\[1\] \(the dictionary size D\) must be an integer in \[2, 1024\], received 1025/],
 ];
 

@@ -67,9 +67,17 @@ describe('a tensor from another copy of tfjs-core', () => {
   // methods without tfjs-core's throwIfDisposed.
   const foreign = (shape: number[]) => {
     const real = tf.ones(shape);
-    return { dataId: real.dataId, dtype: real.dtype, shape: real.shape, size: real.size, data: () => real.data(), dataSync: () => real.dataSync() } as unknown as tf.Tensor;
+    return {
+      dataId: real.dataId,
+      dtype: real.dtype,
+      shape: real.shape,
+      size: real.size,
+      data: () => real.data(),
+      dataSync: () => real.dataSync(),
+    } as unknown as tf.Tensor;
   };
-  const fix = /is a tensor of another copy of @tensorflow\/tfjs-core \(tfjs-kaf's is version \d+\.\d+\.\d+\): the app loads two copies .*install one version of @tensorflow\/tfjs-core/;
+  const fix =
+    /is a tensor of another copy of @tensorflow\/tfjs-core \(tfjs-kaf's is version \d+\.\d+\.\d+\): the app loads two copies .*install one version of @tensorflow\/tfjs-core/;
 
   it('is named as such, with the fix (not "must be a tf.Tensor or a TensorLike"), for x and alpha of kaf and kaf2d', () => {
     expect(() => kafLib.kaf(foreign([2, 3]), tf.ones([3, 4]))).toThrow(new RegExp(`^kaf: argument 'x' ${fix.source}`));

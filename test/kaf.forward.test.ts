@@ -50,7 +50,12 @@ describe.each(BACKENDS)(`kaf forward vs float64 on %s (seed ${seed})`, (backend)
 
   // The gaussian forward has two native paths: geometric walks between exact anchors when
   // gamma * delta^2 <= 0.19 (the default rule gives 1/6), direct exponentials otherwise.
-  for (const [label, s] of [['walk', 1 / 6], ['walk at its limit', 0.19], ['direct', 0.25], ['direct, narrow', 3]] as const) {
+  for (const [label, s] of [
+    ['walk', 1 / 6],
+    ['walk at its limit', 0.19],
+    ['direct', 0.25],
+    ['direct, narrow', 3],
+  ] as const) {
     it(`matches for the gaussian kernel's ${label} path (gamma delta^2 = ${s.toFixed(3)}), D 2-64, x far outside`, () => {
       const rng = new Rng(seed + Math.round(s * 1000));
       for (const dictSize of [2, 3, 12, 13, 24, 25, 64]) {
@@ -117,13 +122,27 @@ describe.each(BACKENDS)(`kaf forward vs float64 on %s (seed ${seed})`, (backend)
   });
 
   it('accepts plain arrays as TensorLike', () => {
-    const y = tf.tidy(() => kafLib.kaf([[0.5, -0.5]], [[1, 0], [0, 1]]).dataSync());
+    const y = tf.tidy(() =>
+      kafLib
+        .kaf(
+          [[0.5, -0.5]],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        )
+        .dataSync(),
+    );
     const expected = forward64([0.5, -0.5], [1, 0, 0, 1], { units: 2, dictSize: 2, boundary: 3, gamma: defaultGamma64(3, 2), kernel: 'gaussian' });
     expect(relativeError(y, expected)).toBeLessThan(TOLERANCE);
   });
 
   it('gives an empty output for empty inputs', () => {
-    for (const [shape, units] of [[[0, 4], 4], [[3, 0], 0], [[2, 0, 5], 5]] as const) {
+    for (const [shape, units] of [
+      [[0, 4], 4],
+      [[3, 0], 0],
+      [[2, 0, 5], 5],
+    ] as const) {
       const y = tf.tidy(() => kafLib.kaf(tf.zeros([...shape]), tf.ones([units, 3])));
       expect(y.shape).toEqual(shape);
       expect(y.size).toBe(0);

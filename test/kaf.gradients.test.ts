@@ -80,8 +80,7 @@ describe.each(BACKENDS)(`kaf gradients on %s (seed ${seed})`, (backend) => {
         return value;
       });
       const p = { units: c.units, dictSize: c.dictSize, ...c.options };
-      const loss = (x: ArrayLike<number>, alpha: ArrayLike<number>): number =>
-        forward64(x, alpha, p).reduce((s, y, e) => s + c.dy[e] * y, 0);
+      const loss = (x: ArrayLike<number>, alpha: ArrayLike<number>): number => forward64(x, alpha, p).reduce((s, y, e) => s + c.dy[e] * y, 0);
       const h = 1e-6;
       const fdX = Float64Array.from(c.x, (_, e) => {
         const plus = Float64Array.from(c.x);
@@ -106,10 +105,21 @@ describe.each(BACKENDS)(`kaf gradients on %s (seed ${seed})`, (backend) => {
 
   // The gaussian backward has two native paths, like the forward: walks between exact anchors
   // when gamma * delta^2 <= 0.19, direct exponentials otherwise.
-  for (const [label, s] of [['walk', 1 / 6], ['walk at its limit', 0.19], ['direct', 0.25]] as const) {
+  for (const [label, s] of [
+    ['walk', 1 / 6],
+    ['walk at its limit', 0.19],
+    ['direct', 0.25],
+  ] as const) {
     it(`match float64 on the gaussian's ${label} path (gamma delta^2 = ${s.toFixed(3)}), D 2-64, both splits`, () => {
       const rng = new Rng(seed + Math.round(s * 977));
-      for (const [units, dictSize] of [[3, 2], [5, 13], [70, 21], [128, 25], [9, 64], [64, 64]]) {
+      for (const [units, dictSize] of [
+        [3, 2],
+        [5, 13],
+        [70, 21],
+        [128, 25],
+        [9, 64],
+        [64, 64],
+      ]) {
         const c = randomCase(rng, 'gaussian', 2, units, dictSize, 40 * units);
         c.options.gamma = s / ((2 * c.options.boundary) / (dictSize - 1)) ** 2;
         const { dx, dalpha } = opGradients(c);

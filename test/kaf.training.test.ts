@@ -16,7 +16,12 @@ function train(activation: 'kaf' | 'relu', rng: Rng): number {
   const x = tf.tensor2d(xs, [n, 1]);
   const y = tf.tensor2d(xs.map(target), [n, 1]);
   const init = (shape: number[], scale: number) =>
-    tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => scale * rng.normal()), shape));
+    tf.variable(
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => scale * rng.normal()),
+        shape,
+      ),
+    );
   const w1 = init([1, hidden], 1);
   const b1 = init([hidden], 0.5);
   const alpha = init([hidden, 20], 0.3);

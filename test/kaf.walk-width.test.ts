@@ -22,8 +22,14 @@ function run(width: string, shape: [number, number, number], seed: number) {
   const r = JSON.parse(out.toString());
   return {
     ...r,
-    x: floats(r.x), dy: floats(r.dy), alpha: floats(r.alpha), y: floats(r.y), dx: floats(r.dx), dalpha: floats(r.dalpha),
-    xSpecial: floats(r.xSpecial), ySpecial: floats(r.ySpecial),
+    x: floats(r.x),
+    dy: floats(r.dy),
+    alpha: floats(r.alpha),
+    y: floats(r.y),
+    dx: floats(r.dx),
+    dalpha: floats(r.dalpha),
+    xSpecial: floats(r.xSpecial),
+    ySpecial: floats(r.ySpecial),
   };
 }
 
@@ -65,13 +71,22 @@ describe('gaussian paths selected by KAF_WALK_WIDTH', () => {
         const x: Float32Array = r.xSpecial;
         const nanX = Array.from(x.keys()).filter((i) => Number.isNaN(x[i]));
         expect(nanX.length, context).toBeGreaterThan(0);
-        expect(Array.from(y.keys()).filter((i) => Number.isNaN(y[i])), context).toEqual(nanX);
+        expect(
+          Array.from(y.keys()).filter((i) => Number.isNaN(y[i])),
+          context,
+        ).toEqual(nanX);
         for (let i = 0; i < x.length; i++) {
           if (Math.abs(x[i]) === Infinity) expect(y[i], `${context}, x[${i}] = ${x[i]}`).toBe(0);
         }
         const finite = Array.from(x.keys()).filter((i) => !Number.isNaN(x[i]));
         const expected = forward64(x, r.alpha, r.params);
-        expect(relativeError(finite.map((i) => y[i]), finite.map((i) => expected[i])), context).toBeLessThan(1e-5);
+        expect(
+          relativeError(
+            finite.map((i) => y[i]),
+            finite.map((i) => expected[i]),
+          ),
+          context,
+        ).toBeLessThan(1e-5);
       });
     }
   }
@@ -86,13 +101,16 @@ describe('gaussian forward with huge alpha', () => {
     const rng = new Rng(seed);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(addonPath());
-    const units = 32, rows = 64, dictSize = 20;
+    const units = 32,
+      rows = 64,
+      dictSize = 20;
     const delta = 6 / (dictSize - 1);
     const params = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: 'gaussian' as const };
     const anchor = -3 + 9 * delta;
     const far = Math.sqrt(80 / params.gamma); // gamma t^2 = 80 from the anchor
     const x = Float32Array.from({ length: rows * units }, (_, i) =>
-      i % 2 === 0 ? anchor + (rng.next() < 0.5 ? -1 : 1) * far * rng.uniform(0.9, 1.08) : rng.uniform(-4, 4));
+      i % 2 === 0 ? anchor + (rng.next() < 0.5 ? -1 : 1) * far * rng.uniform(0.9, 1.08) : rng.uniform(-4, 4),
+    );
     const alpha = Float32Array.from({ length: units * dictSize }, () => rng.normal() * 1e14);
     const y = new Float32Array(x.length);
     addon.kafForward(x, alpha, params, y);
@@ -100,4 +118,3 @@ describe('gaussian forward with huge alpha', () => {
     expect(relativeError(y, forward64(x, alpha, params)), `seed ${seed}`).toBeLessThan(1e-5);
   });
 });
-

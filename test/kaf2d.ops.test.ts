@@ -84,8 +84,7 @@ describe.each(BACKENDS)(`kaf2d on %s (seed ${seed})`, (backend) => {
     c.x = Float32Array.from(c.x, (v) => (Math.abs(v) > 2 * c.options.boundary ? rng.uniform(-2, 2) : v));
     expect(grid.length).toBe(5);
     const p = { units: c.units, dictSize: c.dictSize, ...c.options };
-    const loss = (x: ArrayLike<number>, alpha: ArrayLike<number>): number =>
-      forward2d64(x, alpha, p).reduce((s, y, e) => s + c.dy[e] * y, 0);
+    const loss = (x: ArrayLike<number>, alpha: ArrayLike<number>): number => forward2d64(x, alpha, p).reduce((s, y, e) => s + c.dy[e] * y, 0);
     const h = 1e-6;
     const central = (values: Float32Array, at: number, f: (v: Float64Array) => number): number => {
       const plus = Float64Array.from(values);
@@ -122,7 +121,11 @@ describe.each(BACKENDS)(`kaf2d on %s (seed ${seed})`, (backend) => {
   it('handles empty inputs', () => {
     const y = tf.tidy(() => kafLib.kaf2d(tf.zeros([0, 6]), tf.ones([3, 4, 4])));
     expect(y.shape).toEqual([0, 3]);
-    const [dx, dalpha] = tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => kafLib.kaf2d(a, b))([tf.zeros([0, 6]), tf.ones([3, 4, 4])]).map((t) => tf.keep(t)));
+    const [dx, dalpha] = tf.tidy(() =>
+      tf
+        .grads((a: tf.Tensor, b: tf.Tensor) => kafLib.kaf2d(a, b))([tf.zeros([0, 6]), tf.ones([3, 4, 4])])
+        .map((t) => tf.keep(t)),
+    );
     expect(dx.shape).toEqual([0, 6]);
     expect(dalpha.dataSync().every((v) => v === 0)).toBe(true);
     tf.dispose([y, dx, dalpha]);
@@ -166,8 +169,12 @@ describe('addon kaf2d validates its arguments', () => {
     const params = { units: 3, dictSize: 4, boundary: 3, gamma: 1, kernel: 'gaussian' as const };
     const f = (n: number) => new Float32Array(n);
     expect(() => addon.kaf2dForward(f(12), f(48), params, f(6))).not.toThrow();
-    expect(() => addon.kaf2dForward(f(11), f(48), params, f(6))).toThrow(/kaf2dForward: argument 'x' has length 11, which is not a multiple of 2 \* params.units = 6/);
-    expect(() => addon.kaf2dForward(f(12), f(47), params, f(6))).toThrow(/argument 'alpha' must have length 48 \(units \* dictSize \* dictSize = 3 \* 4 \* 4\), received length 47/);
+    expect(() => addon.kaf2dForward(f(11), f(48), params, f(6))).toThrow(
+      /kaf2dForward: argument 'x' has length 11, which is not a multiple of 2 \* params.units = 6/,
+    );
+    expect(() => addon.kaf2dForward(f(12), f(47), params, f(6))).toThrow(
+      /argument 'alpha' must have length 48 \(units \* dictSize \* dictSize = 3 \* 4 \* 4\), received length 47/,
+    );
     expect(() => addon.kaf2dForward(f(12), f(48), params, f(12))).toThrow(/argument 'y' must have length 6 \(half the length of x\)/);
     expect(() => addon.kaf2dForward(f(12), f(48), { ...params, kernel: 'relu' }, f(6))).toThrow(/params.kernel must be 'gaussian'/);
     expect(() => addon.kaf2dBackward(f(12), f(48), f(5), params, f(12), f(48))).toThrow(/kaf2dBackward: argument 'dy' must have length 6/);

@@ -155,13 +155,18 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     // Pinned data (and pinned weight seeds below): the comparison is a fixed experiment, not a
     // draw that could flake.
     const rng = new Rng(20261201);
-    const xs = tf.tensor2d(Float32Array.from({ length: 200 }, () => rng.uniform(-3, 3)), [200, 1]);
+    const xs = tf.tensor2d(
+      Float32Array.from({ length: 200 }, () => rng.uniform(-3, 3)),
+      [200, 1],
+    );
     const ys = tf.tidy(() => tf.mul(tf.sin(tf.mul(xs, 2)), tf.exp(tf.div(tf.neg(tf.square(xs)), 4))));
     const fit = async (activation: 'kaf' | 'relu'): Promise<number> => {
       const model = tf.sequential({
         layers: [
           tf.layers.dense({ units: 8, inputShape: [1], kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
-          activation === 'kaf' ? kafLib.layers.kaf({ alphaInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: 2 }) }) : tf.layers.activation({ activation: 'relu' }),
+          activation === 'kaf'
+            ? kafLib.layers.kaf({ alphaInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: 2 }) })
+            : tf.layers.activation({ activation: 'relu' }),
           tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
         ],
       });
@@ -199,7 +204,10 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     // An activation name builds the registered ridge initializer on the layer's own dictionary.
     const elu = kafLib.layers.kaf({ dictSize: 12, boundary: 2, kernel: 'softplus', alphaInitializer: 'elu' });
     expect(elu.alphaInitializer).toBeInstanceOf(kafLib.KafRidge);
-    expect(elu.getConfig().alphaInitializer).toEqual({ className: 'KafRidge', config: { activation: 'elu', boundary: 2, gamma: null, kernel: 'softplus', eps: 1e-4 } });
+    expect(elu.getConfig().alphaInitializer).toEqual({
+      className: 'KafRidge',
+      config: { activation: 'elu', boundary: 2, gamma: null, kernel: 'softplus', eps: 1e-4 },
+    });
     model.dispose();
     loaded.dispose();
   });
@@ -209,7 +217,9 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     expect(() => kafLib.layers.kaf({ boundary: -1 })).toThrow(/KAF: options.boundary must be a number in \[2\^-20, 2\^20\], received -1/);
     expect(() => kafLib.layers.kaf({ kernel: 'tanh' as 'relu' })).toThrow(/KAF: options.kernel must be one of/);
     expect(() => kafLib.layers.kaf({ alphaInitializer: 'gelu' })).toThrow(/KAF: unknown alphaInitializer 'gelu'/);
-    expect(() => tf.sequential({ layers: [kafLib.layers.kaf2d({ inputShape: [3] })] })).toThrow(/KAF2D: the last axis of the input must have a known, even size \(2M\), received 3/);
+    expect(() => tf.sequential({ layers: [kafLib.layers.kaf2d({ inputShape: [3] })] })).toThrow(
+      /KAF2D: the last axis of the input must have a known, even size \(2M\), received 3/,
+    );
     expect(() => kafLib.layers.kaf({ alphaRegularizer: { className: 'Nope', config: {} } })).toThrow(/unknown alphaRegularizer class 'Nope'/);
     expect(() => kafLib.layers.kaf({ alphaInitializer: 'nope' })).toThrow(/KAF: unknown alphaInitializer 'nope'/);
     expect(() => kafLib.layers.kaf({ alphaConstraint: 'nope' })).toThrow(/KAF: unknown alphaConstraint 'nope'/);
@@ -221,12 +231,16 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
   it('refuse a misspelt option, naming the nearest known one (tfjs-layers would ignore it)', () => {
     expect(() => kafLib.layers.kaf({ boundry: 3 } as never)).toThrow("KAF: unknown option 'boundry'; did you mean 'boundary'?");
     expect(() => kafLib.layers.kaf({ dictsize: 8 } as never)).toThrow("KAF: unknown option 'dictsize'; did you mean 'dictSize'?");
-    expect(() => kafLib.layers.kaf2d({ alphaInitialiser: 'zeros' } as never)).toThrow("KAF2D: unknown option 'alphaInitialiser'; did you mean 'alphaInitializer'?");
+    expect(() => kafLib.layers.kaf2d({ alphaInitialiser: 'zeros' } as never)).toThrow(
+      "KAF2D: unknown option 'alphaInitialiser'; did you mean 'alphaInitializer'?",
+    );
     expect(() => kafLib.layers.kaf({ D: 20 } as never)).toThrow("KAF: unknown option 'D'");
     expect(() => kafLib.layers.kaf2d({ kernel: 'relu' } as never)).toThrow(/^KAF2D: unknown option 'kernel'/);
     // tfjs-layers' own arguments are known.
     expect(kafLib.layers.kaf({ name: 'k', trainable: false, inputShape: [3], dtype: 'float32' }).name).toBe('k');
-    expect(() => kafLib.kaf(tf.ones([1, 2]), tf.ones([2, 4]), { gama: 1 } as never)).toThrow("kaf: unknown option 'gama' (expected boundary, gamma, kernel); did you mean 'gamma'?");
+    expect(() => kafLib.kaf(tf.ones([1, 2]), tf.ones([2, 4]), { gama: 1 } as never)).toThrow(
+      "kaf: unknown option 'gama' (expected boundary, gamma, kernel); did you mean 'gamma'?",
+    );
   });
 
   it("look names up as names: Object.prototype's members are unknown, not bogus objects", () => {
@@ -242,11 +256,21 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
 
   it('refuse an initializer where a regularizer or constraint belongs, and every other mix', () => {
     const [initializer, regularizer, constraint] = [tf.initializers.zeros(), tf.regularizers.l1(), tf.constraints.nonNeg()];
-    expect(() => kafLib.layers.kaf({ alphaRegularizer: initializer as never })).toThrow("KAF: alphaRegularizer must be a regularizer (tf.regularizers.l1/l2/l1l2), received a Zeros");
-    expect(() => kafLib.layers.kaf({ alphaConstraint: initializer as never })).toThrow("KAF: alphaConstraint must be a constraint (tf.constraints.*), received a Zeros");
-    expect(() => kafLib.layers.kaf({ alphaInitializer: regularizer as never })).toThrow("KAF: alphaInitializer must be an initializer (tf.initializers.*), received a L1L2");
-    expect(() => kafLib.layers.kaf({ alphaInitializer: constraint as never })).toThrow("KAF: alphaInitializer must be an initializer (tf.initializers.*), received a NonNeg");
-    expect(() => kafLib.layers.kaf({ alphaConstraint: { className: 'Zeros', config: {} } })).toThrow("KAF: alphaConstraint must be a constraint (tf.constraints.*), received a Zeros");
+    expect(() => kafLib.layers.kaf({ alphaRegularizer: initializer as never })).toThrow(
+      'KAF: alphaRegularizer must be a regularizer (tf.regularizers.l1/l2/l1l2), received a Zeros',
+    );
+    expect(() => kafLib.layers.kaf({ alphaConstraint: initializer as never })).toThrow(
+      'KAF: alphaConstraint must be a constraint (tf.constraints.*), received a Zeros',
+    );
+    expect(() => kafLib.layers.kaf({ alphaInitializer: regularizer as never })).toThrow(
+      'KAF: alphaInitializer must be an initializer (tf.initializers.*), received a L1L2',
+    );
+    expect(() => kafLib.layers.kaf({ alphaInitializer: constraint as never })).toThrow(
+      'KAF: alphaInitializer must be an initializer (tf.initializers.*), received a NonNeg',
+    );
+    expect(() => kafLib.layers.kaf({ alphaConstraint: { className: 'Zeros', config: {} } })).toThrow(
+      'KAF: alphaConstraint must be a constraint (tf.constraints.*), received a Zeros',
+    );
     // The right kinds still work.
     expect(kafLib.layers.kaf({ alphaInitializer: initializer, alphaRegularizer: regularizer, alphaConstraint: constraint }).alphaRegularizer).toBe(regularizer);
   });
@@ -255,9 +279,19 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     const KafRidge = kafLib.KafRidge;
     expect(() => new KafRidge({ activation: 'elu', boundary: -2 })).toThrow(/^KafRidge: options.boundary must be a number in \[2\^-20, 2\^20\], received -2$/);
     expect(() => new KafRidge({ activation: 'elu', gamma: 0 })).toThrow(/^KafRidge: options.gamma must be a number in \[2\^-40, 2\^40\], received 0$/);
-    expect(() => new KafRidge({ activation: 'elu', kernel: 'tanh' as 'relu' })).toThrow(/^KafRidge: options.kernel must be one of gaussian, relu, softplus, received 'tanh'$/);
+    expect(() => new KafRidge({ activation: 'elu', kernel: 'tanh' as 'relu' })).toThrow(
+      /^KafRidge: options.kernel must be one of gaussian, relu, softplus, received 'tanh'$/,
+    );
     expect(() => new KafRidge({ activation: 'elu', eps: -1 })).toThrow(/^KafRidge: eps must be a finite number >= 0, received -1$/);
-    expect(() => new KafRidge({ activation: 'elu', boundry: 3 } as never)).toThrow(/^KafRidge: unknown option 'boundry' \(expected activation, boundary, gamma, kernel, eps\)$/);
-    expect(new KafRidge({ activation: 'elu', boundary: 2, gamma: null, kernel: 'relu', eps: 0 }).getConfig()).toEqual({ activation: 'elu', boundary: 2, gamma: null, kernel: 'relu', eps: 0 });
+    expect(() => new KafRidge({ activation: 'elu', boundry: 3 } as never)).toThrow(
+      /^KafRidge: unknown option 'boundry' \(expected activation, boundary, gamma, kernel, eps\)$/,
+    );
+    expect(new KafRidge({ activation: 'elu', boundary: 2, gamma: null, kernel: 'relu', eps: 0 }).getConfig()).toEqual({
+      activation: 'elu',
+      boundary: 2,
+      gamma: null,
+      kernel: 'relu',
+      eps: 0,
+    });
   });
 });

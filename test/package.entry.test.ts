@@ -40,11 +40,23 @@ describe('package entry points', () => {
     expectResult(lastJson(consumer.run('first.cjs', `const { kaf, info } = require('tfjs-kaf');\nconst tf = require('@tensorflow/tfjs');${check}`)));
   });
 
-  it("bundles for the browser with esbuild and no configuration: the `browser` export, no Node built-ins", async () => {
+  it('bundles for the browser with esbuild and no configuration: the `browser` export, no Node built-ins', async () => {
     const { build } = await import('esbuild');
     const entry = path.join(consumer.dir, 'app.mjs');
-    fs.writeFileSync(entry, "import * as tf from '@tensorflow/tfjs';\nimport { kaf, layers } from 'tfjs-kaf';\nconsole.log(kaf(tf.ones([1, 2]), tf.ones([2, 3])), layers);\n");
-    const result = await build({ entryPoints: [entry], bundle: true, write: false, platform: 'browser', format: 'esm', external: ['@tensorflow/*'], absWorkingDir: consumer.dir, logLevel: 'silent' });
+    fs.writeFileSync(
+      entry,
+      "import * as tf from '@tensorflow/tfjs';\nimport { kaf, layers } from 'tfjs-kaf';\nconsole.log(kaf(tf.ones([1, 2]), tf.ones([2, 3])), layers);\n",
+    );
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      external: ['@tensorflow/*'],
+      absWorkingDir: consumer.dir,
+      logLevel: 'silent',
+    });
     const code = result.outputFiles[0].text;
     expect(code).not.toMatch(/node:|require\(|tfjs_kaf\.node/);
     expect(code).toMatch(/runWebGLProgram/);

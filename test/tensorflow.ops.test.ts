@@ -107,7 +107,9 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
       expect(() => backend.executeMultipleOutputs('TfjsKafGrad', attrs(1), [x, tf.ones([3, 1025]), x], 2)).toThrow(
         /TfjsKafGrad: dictSize \(D\) must be an integer in \[2, 1024\], received 1025/,
       );
-      expect(() => backend.executeSingleOutput('TfjsKaf', attrs(1e39), [x, tf.ones([3, 4])])).toThrow(/gamma must be a number in \[2\^-40, 2\^40\], received Infinity/);
+      expect(() => backend.executeSingleOutput('TfjsKaf', attrs(1e39), [x, tf.ones([3, 4])])).toThrow(
+        /gamma must be a number in \[2\^-40, 2\^40\], received Infinity/,
+      );
       expect(() => backend.executeMultipleOutputs('TfjsKafGrad', attrs(1), [x, tf.ones([3, 4]), tf.ones([3, 2])], 2)).toThrow(
         /TfjsKafGrad: dy must have shape \[2, 3\], received \[3, 2\]/,
       );
@@ -140,7 +142,10 @@ describe.runIf(tfjsNode.available)(`kaf inside TensorFlow (tfjs-node) (seed ${se
       }
     }
     const rng = new Rng(seed);
-    const xs = tf.tensor2d(Float32Array.from({ length: 256 }, () => rng.uniform(-3, 3)), [256, 1]);
+    const xs = tf.tensor2d(
+      Float32Array.from({ length: 256 }, () => rng.uniform(-3, 3)),
+      [256, 1],
+    );
     const ys = tf.tidy(() => tf.mul(tf.sin(tf.mul(xs, 2)), tf.exp(tf.div(tf.neg(tf.square(xs)), 4))));
     const model = tf.sequential({
       layers: [tf.layers.dense({ units: 16, inputShape: [1] }), new KafActivation({}), tf.layers.dense({ units: 1 })],

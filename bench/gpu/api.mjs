@@ -35,7 +35,8 @@ const thrown = (fn) => {
   return null;
 };
 const relativeError = (a, b) => {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < b.length; i++) {
     num += (a[i] - b[i]) ** 2;
     den += b[i] ** 2;
@@ -51,8 +52,12 @@ attempt('available and devices', () => {
 });
 
 attempt('kaf and kafBackward on DeviceTensors match the CPU kernels', () => {
-  const units = 1024, rows = 513, D = 20;
-  const xs = randomArray(rows * units, 4), as = randomArray(units * D, 0.5), dys = randomArray(rows * units, 1);
+  const units = 1024,
+    rows = 513,
+    D = 20;
+  const xs = randomArray(rows * units, 4),
+    as = randomArray(units * D, 0.5),
+    dys = randomArray(rows * units, 1);
   const [x, alpha, dy] = [xs, as, dys].map((v) => cuda.DeviceTensor.from(v));
   const y = cuda.kaf(x, alpha, { units });
   const { dx, dalpha } = cuda.kafBackward(x, alpha, dy, { units });
@@ -65,13 +70,20 @@ attempt('kaf and kafBackward on DeviceTensors match the CPU kernels', () => {
   // Float32Array inputs: staged copies, Float32Array results, the same bits.
   const staged = cuda.kaf(xs, as, { units });
   const stagedSame = staged instanceof Float32Array && sameBits(staged, y.download());
-  record('kaf and kafBackward on DeviceTensors match the CPU kernels', onDevice && stagedSame && Object.values(errors).every((e) => e < 1e-5), { errors, onDevice, stagedSame });
+  record('kaf and kafBackward on DeviceTensors match the CPU kernels', onDevice && stagedSame && Object.values(errors).every((e) => e < 1e-5), {
+    errors,
+    onDevice,
+    stagedSame,
+  });
   for (const t of [x, alpha, dy, y, dx, dalpha]) t.dispose();
 });
 
 attempt('kaf2d matches the CPU kernel', () => {
-  const units = 64, rows = 100, D = 10;
-  const xs = randomArray(rows * 2 * units, 3), as = randomArray(units * D * D, 0.5);
+  const units = 64,
+    rows = 100,
+    D = 10;
+  const xs = randomArray(rows * 2 * units, 3),
+    as = randomArray(units * D * D, 0.5);
   const y = cuda.kaf2d(xs, as, { units });
   const params = { units, dictSize: D, boundary: 3, gamma: 1 / (4 * (6 / (D - 1)) ** 2), kernel: 'gaussian' };
   const cpu = new Float32Array(rows * units);
@@ -91,7 +103,10 @@ attempt('out of memory throws with the CUDA error name, and the process keeps wo
   const after = cuda.DeviceTensor.from(new Float32Array([4, 5]));
   const works = after.download()[1] === 5;
   after.dispose();
-  record('out of memory throws with the CUDA error name, and the process keeps working', err?.cudaError === 'cudaErrorMemoryAllocation' && works, { message: err?.message, cudaError: err?.cudaError });
+  record('out of memory throws with the CUDA error name, and the process keeps working', err?.cudaError === 'cudaErrorMemoryAllocation' && works, {
+    message: err?.message,
+    cudaError: err?.cudaError,
+  });
 });
 
 attempt('bad options are refused before any device work', () => {

@@ -32,7 +32,7 @@ log('devices', JSON.stringify(addon.cudaDevices()));
 
 let seed = Number(process.env.KAF_SEED ?? Date.now() % 2 ** 31);
 log('seed', seed);
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 const normal = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
 
 function inputs(count, boundary) {
@@ -59,10 +59,13 @@ function kernel64(kind, gamma, t) {
 
 function reference64(x, alpha, dy, p) {
   const delta = (2 * p.boundary) / (p.dictSize - 1);
-  const y = new Float64Array(x.length), dx = new Float64Array(x.length), dalpha = new Float64Array(alpha.length);
+  const y = new Float64Array(x.length),
+    dx = new Float64Array(x.length),
+    dalpha = new Float64Array(alpha.length);
   for (let e = 0; e < x.length; e++) {
     const n = e % p.units;
-    let sum = 0, slope = 0;
+    let sum = 0,
+      slope = 0;
     for (let i = 0; i < p.dictSize; i++) {
       const [k, dk] = kernel64(p.kernel, p.gamma, x[e] - (-p.boundary + i * delta));
       sum += alpha[n * p.dictSize + i] * k;
@@ -79,7 +82,8 @@ function reference64(x, alpha, dy, p) {
 // least 1e-30 in the denominator: float32 cannot hold smaller values (a one-element softplus
 // at x = -250 is 1e-108 in float64 and 0 in float32, which is no error; seen on an H100).
 function relativeError(actual, expected) {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < expected.length; i++) {
     if (!Number.isFinite(expected[i])) continue;
     num += (actual[i] - expected[i]) ** 2;
@@ -102,7 +106,9 @@ function cudaRun(x, alpha, dy, p) {
 }
 
 function cpuRun(x, alpha, dy, p) {
-  const y = new Float32Array(x.length), dx = new Float32Array(x.length), dalpha = new Float32Array(alpha.length);
+  const y = new Float32Array(x.length),
+    dx = new Float32Array(x.length),
+    dalpha = new Float32Array(alpha.length);
   addon.kafForward(x, alpha, p, y);
   addon.kafBackward(x, alpha, dy, p, dx, dalpha);
   return { y, dx, dalpha };
@@ -121,8 +127,19 @@ function record(name, ok, detail) {
 // D <= 21 with the default gamma takes the fast path (walk_kernels.h), the rest the general one;
 // units not a multiple of the 128-thread block, a few rows, many rows (several chunks).
 const allShapes = [
-  [1, 1, 20], [7, 1, 20], [1000, 1, 9], [3, 5, 2], [257, 33, 20], [129, 255, 64], [64, 1000, 20],
-  [1, 4097, 12], [513, 31, 37], [100, 300, 20], [2049, 130, 21], [77, 129, 22], [300, 4096, 20],
+  [1, 1, 20],
+  [7, 1, 20],
+  [1000, 1, 9],
+  [3, 5, 2],
+  [257, 33, 20],
+  [129, 255, 64],
+  [64, 1000, 20],
+  [1, 4097, 12],
+  [513, 31, 37],
+  [100, 300, 20],
+  [2049, 130, 21],
+  [77, 129, 22],
+  [300, 4096, 20],
 ];
 const small = mode === 'checks-small';
 const shapes = small ? allShapes.filter(([r, u]) => r * u <= 40000) : allShapes;
@@ -135,7 +152,11 @@ for (const kernel of mode === 'timings' ? [] : ['gaussian', 'relu', 'softplus'])
       const p = { units, dictSize, boundary, gamma, kernel };
       const count = rows * units;
       const x = inputs(count, boundary);
-      if (count > 4) { x[1] = NaN; x[2] = Infinity; x[3] = -Infinity; }
+      if (count > 4) {
+        x[1] = NaN;
+        x[2] = Infinity;
+        x[3] = -Infinity;
+      }
       const alpha = Float32Array.from({ length: units * dictSize }, normal);
       const dy = Float32Array.from({ length: count }, normal);
       const gpu = cudaRun(x, alpha, dy, p);
@@ -144,12 +165,25 @@ for (const kernel of mode === 'timings' ? [] : ['gaussian', 'relu', 'softplus'])
       const ref = reference64(x, alpha, dy, p);
       const nanWhereExpected = Array.from(ref.y.keys()).every((i) => Number.isNaN(gpu.y[i]) === Number.isNaN(ref.y[i]));
       const errors = {
-        y: relativeError(gpu.y, ref.y), dx: relativeError(gpu.dx, ref.dx), dalpha: relativeError(gpu.dalpha, ref.dalpha),
-        yVsCpu: relativeError(gpu.y, cpu.y), dalphaVsCpu: relativeError(gpu.dalpha, cpu.dalpha),
+        y: relativeError(gpu.y, ref.y),
+        dx: relativeError(gpu.dx, ref.dx),
+        dalpha: relativeError(gpu.dalpha, ref.dalpha),
+        yVsCpu: relativeError(gpu.y, cpu.y),
+        dalphaVsCpu: relativeError(gpu.dalpha, cpu.dalpha),
       };
-      const ok = errors.y < 1e-5 && errors.dx < 1e-5 && errors.dalpha < 1e-5 && nanWhereExpected &&
-        sameBits(gpu.dalpha, again.dalpha) && sameBits(gpu.dx, again.dx) && gpu.y.every((v, i) => !Number.isNaN(v) || Number.isNaN(ref.y[i]));
-      record(`${kernel} ${gammaRule} [${rows} x ${units}] D=${dictSize}`, ok, { ...errors, nanWhereExpected, deterministic: sameBits(gpu.dalpha, again.dalpha) });
+      const ok =
+        errors.y < 1e-5 &&
+        errors.dx < 1e-5 &&
+        errors.dalpha < 1e-5 &&
+        nanWhereExpected &&
+        sameBits(gpu.dalpha, again.dalpha) &&
+        sameBits(gpu.dx, again.dx) &&
+        gpu.y.every((v, i) => !Number.isNaN(v) || Number.isNaN(ref.y[i]));
+      record(`${kernel} ${gammaRule} [${rows} x ${units}] D=${dictSize}`, ok, {
+        ...errors,
+        nanWhereExpected,
+        deterministic: sameBits(gpu.dalpha, again.dalpha),
+      });
     }
   }
 }
@@ -157,14 +191,20 @@ for (const kernel of mode === 'timings' ? [] : ['gaussian', 'relu', 'softplus'])
 // The 2-D KAF: CUDA against the CPU kernel and float64 (x rows of 2M, alpha [M, D, D]).
 function reference2d64(x, alpha, dy, p) {
   const delta = (2 * p.boundary) / (p.dictSize - 1);
-  const D = p.dictSize, M = p.units, rows = x.length / (2 * M);
-  const y = new Float64Array(rows * M), dx = new Float64Array(x.length), dalpha = new Float64Array(alpha.length);
+  const D = p.dictSize,
+    M = p.units,
+    rows = x.length / (2 * M);
+  const y = new Float64Array(rows * M),
+    dx = new Float64Array(x.length),
+    dalpha = new Float64Array(alpha.length);
   for (let r = 0; r < rows; r++) {
     for (let m = 0; m < M; m++) {
       const e1 = Array.from({ length: D }, (_, i) => kernel64('gaussian', p.gamma, x[r * 2 * M + m] - (-p.boundary + i * delta)));
       const e2 = Array.from({ length: D }, (_, j) => kernel64('gaussian', p.gamma, x[r * 2 * M + M + m] - (-p.boundary + j * delta)));
       const g = dy[r * M + m];
-      let sum = 0, g1 = 0, g2 = 0;
+      let sum = 0,
+        g1 = 0,
+        g2 = 0;
       for (let i = 0; i < D; i++) {
         for (let j = 0; j < D; j++) {
           const a = alpha[(m * D + i) * D + j];
@@ -182,7 +222,16 @@ function reference2d64(x, alpha, dy, p) {
   return { y, dx, dalpha };
 }
 
-for (const [rows, units, dictSize] of mode === 'timings' ? [] : [[1, 1, 10], [37, 3, 10], [129, 64, 10], [33, 200, 6], [5, 17, 16], [64, 5, 2]]) {
+for (const [rows, units, dictSize] of mode === 'timings'
+  ? []
+  : [
+      [1, 1, 10],
+      [37, 3, 10],
+      [129, 64, 10],
+      [33, 200, 6],
+      [5, 17, 16],
+      [64, 5, 2],
+    ]) {
   const boundary = 3;
   const delta = (2 * boundary) / (dictSize - 1);
   const p = { units, dictSize, boundary, gamma: 1 / (4 * delta * delta), kernel: 'gaussian' };
@@ -200,33 +249,73 @@ for (const [rows, units, dictSize] of mode === 'timings' ? [] : [[1, 1, 10], [37
   addon.kaf2dBackward(x, alpha, dy, p, cpu.dx, cpu.dalpha);
   const ref = reference2d64(x, alpha, dy, p);
   const errors = {
-    y: relativeError(gpu.y, ref.y), dx: relativeError(gpu.dx, ref.dx), dalpha: relativeError(gpu.dalpha, ref.dalpha),
+    y: relativeError(gpu.y, ref.y),
+    dx: relativeError(gpu.dx, ref.dx),
+    dalpha: relativeError(gpu.dalpha, ref.dalpha),
     yVsCpu: relativeError(gpu.y, cpu.y),
   };
   const nanWhereExpected = Array.from(ref.y.keys()).every((i) => Number.isNaN(gpu.y[i]) === Number.isNaN(ref.y[i]));
-  record(`2-D [${rows} x ${2 * units}] D=${dictSize}`, errors.y < 1e-5 && errors.dx < 1e-5 && errors.dalpha < 1e-5 && nanWhereExpected, { ...errors, nanWhereExpected });
+  record(`2-D [${rows} x ${2 * units}] D=${dictSize}`, errors.y < 1e-5 && errors.dx < 1e-5 && errors.dalpha < 1e-5 && nanWhereExpected, {
+    ...errors,
+    nanWhereExpected,
+  });
   for (const t of [tx, ta, tdy, y, dx, dalpha]) t.dispose();
 }
 
 // Bad input reaches the addon's checks, never the GPU.
-for (const [name, call] of mode === 'timings' ? [] : [
-  ['alpha length', () => addon.cudaKafForward(tensor(new Float32Array(8)), tensor(new Float32Array(7)), { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' }, poisoned(8))],
-  ['not a CudaTensor', () => addon.cudaKafForward(new Float32Array(8), tensor(new Float32Array(8)), { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' }, poisoned(8))],
-  ['out of memory', () => new addon.CudaTensor(2 ** 40)],
-]) {
+for (const [name, call] of mode === 'timings'
+  ? []
+  : [
+      [
+        'alpha length',
+        () =>
+          addon.cudaKafForward(
+            tensor(new Float32Array(8)),
+            tensor(new Float32Array(7)),
+            { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' },
+            poisoned(8),
+          ),
+      ],
+      [
+        'not a CudaTensor',
+        () =>
+          addon.cudaKafForward(
+            new Float32Array(8),
+            tensor(new Float32Array(8)),
+            { units: 4, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' },
+            poisoned(8),
+          ),
+      ],
+      ['out of memory', () => new addon.CudaTensor(2 ** 40)],
+    ]) {
   let message = '';
-  try { call(); } catch (err) { message = err.message; }
+  try {
+    call();
+  } catch (err) {
+    message = err.message;
+  }
   record(`error: ${name}`, message !== '', { message });
 }
 if (mode !== 'timings') {
-  const stillWorks = cudaRun(new Float32Array([0.5]), new Float32Array([1, 2]), new Float32Array([1]), { units: 1, dictSize: 2, boundary: 3, gamma: 1, kernel: 'gaussian' });
+  const stillWorks = cudaRun(new Float32Array([0.5]), new Float32Array([1, 2]), new Float32Array([1]), {
+    units: 1,
+    dictSize: 2,
+    boundary: 3,
+    gamma: 1,
+    kernel: 'gaussian',
+  });
   record('works after errors', Number.isFinite(stillWorks.y[0]), { y: stillWorks.y[0] });
 }
 
 // Timings.
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const timings = [];
-for (const [rows, units] of mode === 'timings' ? [[8192, 4096], [256, 1024]] : []) {
+for (const [rows, units] of mode === 'timings'
+  ? [
+      [8192, 4096],
+      [256, 1024],
+    ]
+  : []) {
   const dictSize = 20;
   const delta = 6 / (dictSize - 1);
   const p = { units, dictSize, boundary: 3, gamma: 1 / (6 * delta * delta), kernel: 'gaussian' };
@@ -242,7 +331,8 @@ for (const [rows, units] of mode === 'timings' ? [[8192, 4096], [256, 1024]] : [
   const backward = median(addon._cudaTime('backward', reps, x, alpha, dy, p, y, dalpha, dx));
   // The timed outputs are checked too (a fast kernel that wrote nothing would time well).
   const sample = Math.min(count, 4096);
-  const yOut = y.download().subarray(0, sample), dxOut = dx.download().subarray(0, sample);
+  const yOut = y.download().subarray(0, sample),
+    dxOut = dx.download().subarray(0, sample);
   const written = yOut.every(Number.isFinite) && dxOut.every(Number.isFinite) && dalpha.download().every(Number.isFinite);
   record(`timed outputs written [${rows} x ${units}]`, written, {});
   const bytes = count * 4;
@@ -252,10 +342,19 @@ for (const [rows, units] of mode === 'timings' ? [[8192, 4096], [256, 1024]] : [
   const floorForward = copy;
   const floorForwardBackward = 2.5 * copy;
   timings.push({
-    shape: [rows, units], D: dictSize, reps, forwardMs: forward, forwardBackwardMs: forwardBackward, backwardMs: backward, copyMs: copy,
+    shape: [rows, units],
+    D: dictSize,
+    reps,
+    forwardMs: forward,
+    forwardBackwardMs: forwardBackward,
+    backwardMs: backward,
+    copyMs: copy,
     forwardRowsInFlight: process.env.KAF_CUDA_FORWARD_ROWS === '8' ? 8 : 4,
-    copyTBs: (2 * bytes) / (copy * 1e-3) / 1e12, floorForwardMs: floorForward, floorForwardBackwardMs: floorForwardBackward,
-    forwardOverFloor: forward / floorForward, forwardBackwardOverFloor: forwardBackward / floorForwardBackward,
+    copyTBs: (2 * bytes) / (copy * 1e-3) / 1e12,
+    floorForwardMs: floorForward,
+    floorForwardBackwardMs: floorForwardBackward,
+    forwardOverFloor: forward / floorForward,
+    forwardBackwardOverFloor: forwardBackward / floorForwardBackward,
     launches: { forward: 1, forwardBackward: 3 },
   });
   log('timing', JSON.stringify(timings[timings.length - 1]));

@@ -9,7 +9,11 @@ const query = new URLSearchParams(location.search);
 if (query.has('bench')) {
   const { bench } = await import('/bench.mjs');
   status.textContent = 'benchmark running...';
-  document.getElementById('selftest').textContent = JSON.stringify(await bench(Object.fromEntries([...query].filter(([k]) => k !== 'bench').map(([k, v]) => [k, Number(v)]))), null, 2);
+  document.getElementById('selftest').textContent = JSON.stringify(
+    await bench(Object.fromEntries([...query].filter(([k]) => k !== 'bench').map(([k, v]) => [k, Number(v)]))),
+    null,
+    2,
+  );
   status.textContent = 'benchmark done';
 } else if (query.has('selftest')) {
   const { selftest } = await import('/selftest.mjs');
@@ -73,7 +77,13 @@ function setUpBoard(model) {
       return Number(document.getElementById('prediction').textContent);
     },
     predictDirect(gray) {
-      return tf.tidy(() => model.predict(tf.tensor2d(gray, [1, 784])).argMax(-1).dataSync()[0]);
+      return tf.tidy(
+        () =>
+          model
+            .predict(tf.tensor2d(gray, [1, 784]))
+            .argMax(-1)
+            .dataSync()[0],
+      );
     },
   };
   board.addEventListener('pointerleave', finish);
@@ -94,13 +104,19 @@ function toInput(board) {
     const image = tf.browser.fromPixels(board, 1).toFloat().div(255);
     const data = image.squeeze().arraySync();
     let [top, bottom, left, right] = [data.length, -1, data.length, -1];
-    data.forEach((row, y) => row.forEach((v, x) => {
-      if (v > 0.1) [top, bottom, left, right] = [Math.min(top, y), Math.max(bottom, y), Math.min(left, x), Math.max(right, x)];
-    }));
+    data.forEach((row, y) =>
+      row.forEach((v, x) => {
+        if (v > 0.1) [top, bottom, left, right] = [Math.min(top, y), Math.max(bottom, y), Math.min(left, x), Math.max(right, x)];
+      }),
+    );
     if (bottom < 0) return null;
     const size = Math.max(bottom - top, right - left) + 1;
     const cropped = image.slice([top, left, 0], [bottom - top + 1, right - left + 1, 1]);
-    const padded = cropped.pad([[Math.floor((size - (bottom - top + 1)) / 2), Math.ceil((size - (bottom - top + 1)) / 2)], [Math.floor((size - (right - left + 1)) / 2), Math.ceil((size - (right - left + 1)) / 2)], [0, 0]]);
+    const padded = cropped.pad([
+      [Math.floor((size - (bottom - top + 1)) / 2), Math.ceil((size - (bottom - top + 1)) / 2)],
+      [Math.floor((size - (right - left + 1)) / 2), Math.ceil((size - (right - left + 1)) / 2)],
+      [0, 0],
+    ]);
     const digit = tf.image.resizeBilinear(padded, [20, 20]);
     // Centre of mass of the 20 x 20 digit, moved to the field's centre (13.5, 13.5).
     const pixels = digit.squeeze().arraySync();
@@ -108,7 +124,13 @@ function toInput(board) {
     pixels.forEach((row, y) => row.forEach((v, x) => ([mass, cy, cx] = [mass + v, cy + v * y, cx + v * x])));
     const offset = (centre) => Math.min(8, Math.max(0, Math.round(13.5 - centre / mass)));
     const [dy, dx] = [offset(cy), offset(cx)];
-    return digit.pad([[dy, 8 - dy], [dx, 8 - dx], [0, 0]]).reshape([1, 784]);
+    return digit
+      .pad([
+        [dy, 8 - dy],
+        [dx, 8 - dx],
+        [0, 0],
+      ])
+      .reshape([1, 784]);
   });
 }
 

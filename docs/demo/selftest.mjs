@@ -33,7 +33,10 @@ function reference64(x, alpha, dy, units, D, boundary, gamma, kernel) {
   const out = { y: [], dx: [], dalpha: new Array(units * D).fill(0), my: [], mdx: [], mdalpha: new Array(units * D).fill(0) };
   for (let e = 0; e < x.length; e++) {
     const n = e % units;
-    let y = 0, my = 0, s = 0, ms = 0;
+    let y = 0,
+      my = 0,
+      s = 0,
+      ms = 0;
     for (let i = 0; i < D; i++) {
       const [k, dk] = basis64(kernel, gamma, x[e] - d[i]);
       const a = alpha[n * D + i];
@@ -53,7 +56,8 @@ function reference64(x, alpha, dy, units, D, boundary, gamma, kernel) {
 }
 
 function errorOf(actual, expected, magnitude) {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < expected.length; i++) {
     // NaN where the formula gives NaN, and only there.
     if (Number.isNaN(expected[i]) || Number.isNaN(actual[i])) {
@@ -77,7 +81,9 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
     }
     await tf.ready();
     for (const kernel of ['gaussian', 'relu', 'softplus']) {
-      const rows = 3 + Math.floor(random() * 30), units = 1 + Math.floor(random() * 40), D = 2 + Math.floor(random() * 24);
+      const rows = 3 + Math.floor(random() * 30),
+        units = 1 + Math.floor(random() * 40),
+        D = 2 + Math.floor(random() * 24);
       const boundary = 1 + random() * 3;
       const x = Float32Array.from({ length: rows * units }, () => (random() * 2 - 1) * 1.5 * boundary);
       const alpha = Float32Array.from({ length: units * D }, () => random() * 2 - 1);
@@ -85,7 +91,8 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
       const delta = (2 * boundary) / (D - 1);
       const gamma = 1 / (6 * delta * delta);
       const [y, dx, dalpha] = tf.tidy(() => {
-        const xt = tf.tensor2d(x, [rows, units]), at = tf.tensor2d(alpha, [units, D]);
+        const xt = tf.tensor2d(x, [rows, units]),
+          at = tf.tensor2d(alpha, [units, D]);
         const f = (a, b) => kafLib.kaf(a, b, { boundary, kernel });
         const grads = tf.grads(f)([xt, at], tf.tensor2d(dy, [rows, units]));
         return [f(xt, at), ...grads].map((t) => t.dataSync());
@@ -93,7 +100,14 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
       const r = reference64(x, alpha, dy, units, D, boundary, Math.fround(gamma), kernel);
       const errors = { y: errorOf(y, r.y, r.my), dx: errorOf(dx, r.dx, r.mdx), dalpha: errorOf(dalpha, r.dalpha, r.mdalpha) };
       const fused = tf.getKernel('Kaf', backend) !== undefined;
-      checks.push({ name: `kaf ${kernel} on ${backend}`, shape: [rows, units], D, fused, errors, ok: fused && Object.values(errors).every((e) => e < tolerance) });
+      checks.push({
+        name: `kaf ${kernel} on ${backend}`,
+        shape: [rows, units],
+        D,
+        fused,
+        errors,
+        ok: fused && Object.values(errors).every((e) => e < tolerance),
+      });
     }
   }
   // Edges (NaN gives NaN; +-Inf and huge x give the gaussian's limits 0), and dalpha summed over
@@ -101,7 +115,9 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
   for (const backend of ['webgl', 'cpu']) {
     await tf.setBackend(backend);
     for (const kernel of ['gaussian', 'relu']) {
-      const units = 3, D = 7, boundary = 2;
+      const units = 3,
+        D = 7,
+        boundary = 2;
       // GLSL ES guarantees no denormals (SwiftShader flushes them): 1e-45 on the cpu backend only.
       const x = Float32Array.from([NaN, 0.3, -1, Infinity, -Infinity, 3e38, backend === 'webgl' ? 0.7 : 1e-45, 1.5, -0.2]);
       const rows = x.length / units;
@@ -109,7 +125,8 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
       const dy = Float32Array.from({ length: x.length }, () => random() * 2 - 1);
       const [y, dx, dalpha] = tf.tidy(() => {
         const f = (a, b) => kafLib.kaf(a, b, { boundary, kernel });
-        const xt = tf.tensor2d(x, [rows, units]), at = tf.tensor2d(alpha, [units, D]);
+        const xt = tf.tensor2d(x, [rows, units]),
+          at = tf.tensor2d(alpha, [units, D]);
         return [f(xt, at), ...tf.grads(f)([xt, at], tf.tensor2d(dy, [rows, units]))].map((t) => t.dataSync());
       });
       if (kernel === 'relu') for (const i of [3, 4, 5]) [y[i], dx[i]] = [0, 0]; // relu(+-Inf) mixes infinities: not compared
@@ -119,16 +136,28 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
       const dalphaCompared = kernel === 'relu' ? [] : dalpha; // relu's dalpha at +-Inf is +-Inf or NaN
       const errors = { y: errorOf(y, r.y, r.my), dx: errorOf(dx, r.dx, r.mdx), dalpha: errorOf(dalphaCompared, kernel === 'relu' ? [] : r.dalpha, r.mdalpha) };
       const ok = Object.values(errors).every((e) => e < tolerance);
-      checks.push({ name: `kaf ${kernel} edges on ${backend}`, errors, ok, ...(ok ? {} : { y: Array.from(y, String), dx: Array.from(dx, String), dalpha: Array.from(dalpha, String) }) });
+      checks.push({
+        name: `kaf ${kernel} edges on ${backend}`,
+        errors,
+        ok,
+        ...(ok ? {} : { y: Array.from(y, String), dx: Array.from(dx, String), dalpha: Array.from(dalpha, String) }),
+      });
     }
   }
   {
     await tf.setBackend('webgl');
-    const rows = 50176, units = 2, D = 20, boundary = 3;
+    const rows = 50176,
+      units = 2,
+      D = 20,
+      boundary = 3;
     const x = Float32Array.from({ length: rows * units }, () => (random() * 2 - 1) * boundary);
     const alpha = Float32Array.from({ length: units * D }, () => random() * 2 - 1);
     const dy = Float32Array.from({ length: rows * units }, () => random());
-    const dalpha = tf.tidy(() => tf.grads((a, b) => kafLib.kaf(a, b, { boundary }))([tf.tensor2d(x, [rows, units]), tf.tensor2d(alpha, [units, D])], tf.tensor2d(dy, [rows, units]))[1].dataSync());
+    const dalpha = tf.tidy(() =>
+      tf
+        .grads((a, b) => kafLib.kaf(a, b, { boundary }))([tf.tensor2d(x, [rows, units]), tf.tensor2d(alpha, [units, D])], tf.tensor2d(dy, [rows, units]))[1]
+        .dataSync(),
+    );
     const delta = (2 * boundary) / (D - 1);
     const r = reference64(x, alpha, dy, units, D, boundary, Math.fround(1 / (6 * delta * delta)), 'gaussian');
     const error = errorOf(dalpha, r.dalpha, r.mdalpha);
@@ -138,11 +167,13 @@ export async function selftest(seed = (Math.random() * 2 ** 32) >>> 0) {
   {
     await tf.setBackend('webgl');
     // The KAF programs only (a cache key holds the shader text; tfjs's own ops compile per shape).
-    const programs = () => Object.keys(tf.backend().binaryCache).filter((key) => key.includes('float prepare(float x)') || key.includes('getPartial(t, column)')).length;
+    const programs = () =>
+      Object.keys(tf.backend().binaryCache).filter((key) => key.includes('float prepare(float x)') || key.includes('getPartial(t, column)')).length;
     const pass = (rows, boundary) =>
       tf.tidy(() => {
         const f = (a, b) => kafLib.kaf(a, b, { boundary });
-        const x = tf.randomUniform([rows, 6], -3, 3), alpha = tf.randomNormal([6, 12]);
+        const x = tf.randomUniform([rows, 6], -3, 3),
+          alpha = tf.randomNormal([6, 12]);
         return [f(x, alpha), ...tf.grads(f)([x, alpha], tf.onesLike(x))].map((t) => t.dataSync());
       });
     pass(10, 3);

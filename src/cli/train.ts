@@ -152,14 +152,18 @@ export function formatTable(report: TrainReport): string {
     r.implementation,
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   const d = report.dataset;
   return [
     `${d.name}: ${d.task}, ${d.features} features${d.classes ? `, ${d.classes} classes` : ''}; ${d.train} train / ${d.test} test (seed ${d.seed}); backend ${report.backend}; ${report.results[0].epochs} epochs, hidden ${report.options.hidden.join(',')}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
-    ...(classification ? [] : ['* regression target standardised with the training set\'s mean and deviation']),
+    ...(classification ? [] : ["* regression target standardised with the training set's mean and deviation"]),
   ].join('\n');
 }
 
@@ -197,7 +201,8 @@ export function summarise(runs: SeedRun[], classification: boolean): RepeatSumma
 export function formatSummary(report: TrainReport): string {
   const summary = report.summary!;
   const classification = report.dataset.task === 'classification';
-  const pm = (s: { mean: number; sd: number }, scale: number, digits: number, unit = '') => `${(scale * s.mean).toFixed(digits)} +- ${(scale * s.sd).toFixed(digits)}${unit}`;
+  const pm = (s: { mean: number; sd: number }, scale: number, digits: number, unit = '') =>
+    `${(scale * s.mean).toFixed(digits)} +- ${(scale * s.sd).toFixed(digits)}${unit}`;
   const rows = (['kaf', 'baseline'] as const).map((variant) => {
     const s = summary[variant];
     const activation = report.results.find((r) => r.variant === variant)!.activation;
@@ -205,7 +210,11 @@ export function formatSummary(report: TrainReport): string {
   });
   const header = ['network', 'activation', classification ? 'test accuracy' : 'test MSE*', 'test loss'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   const n = summary.seeds.length;
   return [
     `${n} seeds (${summary.seeds[0]} to ${summary.seeds[n - 1]}), each: the same split and batch order for both networks; mean +- sd over seeds`,
@@ -248,7 +257,15 @@ async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (lin
   }
   const { kaf, split } = first!;
   const report: TrainReport = {
-    dataset: { name: dataset.name, task: dataset.task, features: dataset.features, classes: dataset.classes, train: split.train.count, test: split.test.count, seed: split.seed },
+    dataset: {
+      name: dataset.name,
+      task: dataset.task,
+      features: dataset.features,
+      classes: dataset.classes,
+      train: split.train.count,
+      test: split.test.count,
+      seed: split.seed,
+    },
     backend: tf.getBackend(),
     options,
     results: runs[0].results,

@@ -55,8 +55,5 @@ function kernelConfigs(forwardName: string, backwardName: string, forwardOp: str
 }
 
 export function tensorflowKernelConfigs(ops: TensorflowRegistration): tf.KernelConfig[] {
-  return [
-    ...kernelConfigs(Kaf, KafGrad, ops.forwardOp, ops.backwardOp, true),
-    ...kernelConfigs(Kaf2d, Kaf2dGrad, ops.forward2dOp, ops.backward2dOp, false),
-  ];
+  return [...kernelConfigs(Kaf, KafGrad, ops.forwardOp, ops.backwardOp, true), ...kernelConfigs(Kaf2d, Kaf2dGrad, ops.forward2dOp, ops.backward2dOp, false)];
 }

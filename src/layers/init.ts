@@ -106,7 +106,9 @@ export interface KafRidgeConfig {
  */
 // tfjs-layers' Initializer base class, taken from its bundle (the class itself is not exported; its
 // dist/ files are ES modules that CommonJS cannot load, and a second copy would fail instanceof).
-const InitializerBase = Object.getPrototypeOf((Object.getPrototypeOf(initializers.zeros()) as { constructor: object }).constructor) as abstract new () => Initializer;
+const InitializerBase = Object.getPrototypeOf(
+  (Object.getPrototypeOf(initializers.zeros()) as { constructor: object }).constructor,
+) as abstract new () => Initializer;
 
 export class KafRidge extends InitializerBase {
   static className = 'KafRidge';
@@ -118,7 +120,8 @@ export class KafRidge extends InitializerBase {
 
   constructor(config: Omit<KafRidgeConfig, 'activation'> & { activation: ActivationName | ((x: number) => number) }) {
     super();
-    if (config === null || typeof config !== 'object') throw new Error(`KafRidge: config must be an object, received ${config === null ? 'null' : typeof config}`);
+    if (config === null || typeof config !== 'object')
+      throw new Error(`KafRidge: config must be an object, received ${config === null ? 'null' : typeof config}`);
     if (typeof config.activation !== 'function' && !ACTIVATION_NAMES.includes(config.activation)) {
       throw new Error(`KafRidge: activation must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(config.activation)}`);
     }

@@ -25,7 +25,8 @@ const FACTORIES: Record<Kind, Record<string, unknown>> = {
 
 // tfjs-layers' base classes of the three kinds, taken from instances (the classes are not
 // exported), so that an initializer given as a regularizer (or any other mix) is refused.
-const baseOf = (instance: object) => Object.getPrototypeOf((Object.getPrototypeOf(instance) as { constructor: object }).constructor) as abstract new (...args: never[]) => object;
+const baseOf = (instance: object) =>
+  Object.getPrototypeOf((Object.getPrototypeOf(instance) as { constructor: object }).constructor) as abstract new (...args: never[]) => object;
 const BASES: Record<Kind, { base: abstract new (...args: never[]) => object; noun: string }> = {
   alphaInitializer: { base: baseOf(initializers.zeros()), noun: 'an initializer (tf.initializers.*)' },
   alphaRegularizer: { base: baseOf(regularizers.l1()), noun: 'a regularizer (tf.regularizers.l1/l2/l1l2)' },

@@ -17,20 +17,13 @@ export function checkKafShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void
   const units = x.shape[x.rank - 1];
   const [rows, dictSize] = alpha.shape as [number, number];
   if (rows !== units) {
-    throw new Error(
-      `${op}: alpha.shape[0] must equal x.shape[-1] = ${units} (one row per unit), received alpha shape ${shapeText(alpha.shape)}`,
-    );
+    throw new Error(`${op}: alpha.shape[0] must equal x.shape[-1] = ${units} (one row per unit), received alpha shape ${shapeText(alpha.shape)}`);
   }
   checkDictSize(op, dictSize, false);
 }
 
 /** Inputs converted and checked, options resolved: shared by kaf() and kafComposition(). */
-export function prepareKaf(
-  op: string,
-  x: TensorInput,
-  alpha: TensorInput,
-  options: KafOptions | undefined,
-): PreparedInputs<tf.Tensor2D> {
+export function prepareKaf(op: string, x: TensorInput, alpha: TensorInput, options: KafOptions | undefined): PreparedInputs<tf.Tensor2D> {
   const $x = toFloatTensor(op, 'x', x);
   const $alpha = toFloatTensor(op, 'alpha', alpha);
   checkKafShapes(op, $x, $alpha);

@@ -28,12 +28,7 @@ export function checkKaf2dShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): vo
   checkDictSize(op, rows, true, 'alpha.shape[1] (the dictionary size D)');
 }
 
-function prepareKaf2d(
-  op: string,
-  x: TensorInput,
-  alpha: TensorInput,
-  options: Kaf2dOptions | undefined,
-): PreparedInputs<tf.Tensor3D> {
+function prepareKaf2d(op: string, x: TensorInput, alpha: TensorInput, options: Kaf2dOptions | undefined): PreparedInputs<tf.Tensor3D> {
   const $x = toFloatTensor(op, 'x', x);
   const $alpha = toFloatTensor(op, 'alpha', alpha);
   checkKaf2dShapes(op, $x, $alpha);

@@ -55,12 +55,7 @@ export function forward64(x: ArrayLike<number>, alpha: ArrayLike<number>, p: Par
   return y;
 }
 
-export function backward64(
-  x: ArrayLike<number>,
-  alpha: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  p: Params64,
-): { dx: Float64Array; dalpha: Float64Array } {
+export function backward64(x: ArrayLike<number>, alpha: ArrayLike<number>, dy: ArrayLike<number>, p: Params64): { dx: Float64Array; dalpha: Float64Array } {
   const d = grid64(p.boundary, p.dictSize, p.float32Grid);
   const dx = new Float64Array(x.length);
   const dalpha = new Float64Array(p.units * p.dictSize);
