@@ -10,10 +10,12 @@ import * as path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+
 const requireFromTest = createRequire(__filename);
 
 const root = path.resolve(__dirname, '..');
-const chromiumPath = '/usr/bin/chromium';
+const chromiumPath = CHROMIUM_PATH;
 const hasChromium = fs.existsSync(chromiumPath) && spawnSync(chromiumPath, ['--version']).status === 0;
 const run = hasChromium || process.env.CI === 'true';
 
@@ -36,16 +38,7 @@ beforeAll(async () => {
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: chromiumPath,
-    // WebGL through SwiftShader (software); no background connections (none are reachable here).
-    args: [
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }, 120_000);
 
