@@ -25,6 +25,7 @@ const routes = {
   '/': 'docs/demo/index.html',
   '/demo.mjs': 'docs/demo/demo.mjs',
   '/selftest.mjs': 'docs/demo/selftest.mjs',
+  '/reference64.mjs': 'test/helpers/reference64.mjs',
   '/bench.mjs': 'docs/demo/bench.mjs',
   '/expected.json': 'docs/demo/expected.json',
   '/model/model.json': 'docs/demo/model/model.json',

@@ -13,6 +13,8 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+import { backward2d64, backward64, forward2d64, forward64 } from '../../test/helpers/reference64.mjs';
+
 const require = createRequire(import.meta.url);
 const addon = require(process.env.TFJS_KAF_ADDON);
 const [mode, outFile] = process.argv.slice(2);
@@ -45,37 +47,10 @@ function inputs(count, boundary) {
   });
 }
 
-function kernel64(kind, gamma, t) {
-  if (Number.isNaN(t)) return [NaN, NaN];
-  if (kind === 'gaussian') {
-    if (!Number.isFinite(t)) return [0, 0];
-    const k = Math.exp(-gamma * t * t);
-    return [k, -2 * gamma * t * k];
-  }
-  if (kind === 'relu') return [t > 0 ? t : 0, t > 0 ? 1 : 0];
-  const k = Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
-  return [k, t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t))];
-}
-
+// The tests' float64 reference (test/helpers/reference64.mjs) on the float64 grid, as this check
+// has always compared.
 function reference64(x, alpha, dy, p) {
-  const delta = (2 * p.boundary) / (p.dictSize - 1);
-  const y = new Float64Array(x.length),
-    dx = new Float64Array(x.length),
-    dalpha = new Float64Array(alpha.length);
-  for (let e = 0; e < x.length; e++) {
-    const n = e % p.units;
-    let sum = 0,
-      slope = 0;
-    for (let i = 0; i < p.dictSize; i++) {
-      const [k, dk] = kernel64(p.kernel, p.gamma, x[e] - (-p.boundary + i * delta));
-      sum += alpha[n * p.dictSize + i] * k;
-      slope += alpha[n * p.dictSize + i] * dk;
-      dalpha[n * p.dictSize + i] += dy[e] * k;
-    }
-    y[e] = sum;
-    dx[e] = dy[e] * slope;
-  }
-  return { y, dx, dalpha };
+  return { y: forward64(x, alpha, p), ...backward64(x, alpha, dy, p) };
 }
 
 // ||actual - expected|| / ||expected|| over the finite expected values, each of which counts at
@@ -190,36 +165,7 @@ for (const kernel of mode === 'timings' ? [] : ['gaussian', 'relu', 'softplus'])
 
 // The 2-D KAF: CUDA against the CPU kernel and float64 (x rows of 2M, alpha [M, D, D]).
 function reference2d64(x, alpha, dy, p) {
-  const delta = (2 * p.boundary) / (p.dictSize - 1);
-  const D = p.dictSize,
-    M = p.units,
-    rows = x.length / (2 * M);
-  const y = new Float64Array(rows * M),
-    dx = new Float64Array(x.length),
-    dalpha = new Float64Array(alpha.length);
-  for (let r = 0; r < rows; r++) {
-    for (let m = 0; m < M; m++) {
-      const e1 = Array.from({ length: D }, (_, i) => kernel64('gaussian', p.gamma, x[r * 2 * M + m] - (-p.boundary + i * delta)));
-      const e2 = Array.from({ length: D }, (_, j) => kernel64('gaussian', p.gamma, x[r * 2 * M + M + m] - (-p.boundary + j * delta)));
-      const g = dy[r * M + m];
-      let sum = 0,
-        g1 = 0,
-        g2 = 0;
-      for (let i = 0; i < D; i++) {
-        for (let j = 0; j < D; j++) {
-          const a = alpha[(m * D + i) * D + j];
-          sum += a * e1[i][0] * e2[j][0];
-          g1 += a * e1[i][1] * e2[j][0];
-          g2 += a * e1[i][0] * e2[j][1];
-          dalpha[(m * D + i) * D + j] += g * e1[i][0] * e2[j][0];
-        }
-      }
-      y[r * M + m] = sum;
-      dx[r * 2 * M + m] = g * g1;
-      dx[r * 2 * M + M + m] = g * g2;
-    }
-  }
-  return { y, dx, dalpha };
+  return { y: forward2d64(x, alpha, p), ...backward2d64(x, alpha, dy, p) };
 }
 
 for (const [rows, units, dictSize] of mode === 'timings'

@@ -1,10 +1,12 @@
 // The page's self-test (/?selftest): kaf's forward and gradients against a float64 evaluation of
-// the formula written here (independent of tfjs-kaf), on random inputs, on the `webgl` and `cpu`
+// the formula (test/helpers/reference64.mjs, independent of tfjs-kaf), on random inputs, on the `webgl` and `cpu`
 // backends; then the demo model's predictions on fixed inputs against the values Node computed
 // (expected.json, written by scripts/demo-model.mjs). The outcome, as JSON, goes into
 // <pre id="selftest">: { pass, seed, checks: [...] }.
 import * as tf from '@tensorflow/tfjs';
 import * as kafLib from 'tfjs-kaf';
+
+import { backward64, forward64, termMagnitudes64 } from '/reference64.mjs';
 
 function mulberry32(seed) {
   let state = seed >>> 0;
@@ -17,42 +19,13 @@ function mulberry32(seed) {
   };
 }
 
-function basis64(kernel, gamma, t) {
-  if (Number.isNaN(t)) return [NaN, NaN];
-  if (kernel === 'gaussian' && !Number.isFinite(t)) return [0, 0]; // the formula's limits
-  if (kernel === 'relu') return [t > 0 ? t : 0, t > 0 ? 1 : 0];
-  if (kernel === 'softplus') return [Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))), 1 / (1 + Math.exp(-t))];
-  const g = Math.exp(-gamma * t * t);
-  return [g, -2 * gamma * t * g];
-}
-
-// y, dx, dalpha in float64 and the magnitudes of their terms (a float32 sum is accurate to those).
+// y, dx, dalpha in float64 on the float32 grid (the op's definition), and the magnitudes of their
+// terms (a float32 sum is accurate to those): the tests' own reference, served at /reference64.mjs.
 function reference64(x, alpha, dy, units, D, boundary, gamma, kernel) {
-  const delta = (2 * boundary) / (D - 1);
-  const d = Array.from({ length: D }, (_, i) => Math.fround(-boundary + i * delta));
-  const out = { y: [], dx: [], dalpha: new Array(units * D).fill(0), my: [], mdx: [], mdalpha: new Array(units * D).fill(0) };
-  for (let e = 0; e < x.length; e++) {
-    const n = e % units;
-    let y = 0,
-      my = 0,
-      s = 0,
-      ms = 0;
-    for (let i = 0; i < D; i++) {
-      const [k, dk] = basis64(kernel, gamma, x[e] - d[i]);
-      const a = alpha[n * D + i];
-      y += a * k;
-      my += Math.abs(a * k);
-      s += a * dk;
-      ms += Math.abs(a * dk);
-      out.dalpha[n * D + i] += dy[e] * k;
-      out.mdalpha[n * D + i] += Math.abs(dy[e] * k);
-    }
-    out.y.push(y);
-    out.my.push(my);
-    out.dx.push(dy[e] * s);
-    out.mdx.push(Math.abs(dy[e]) * ms);
-  }
-  return out;
+  const p = { units, dictSize: D, boundary, gamma, kernel, float32Grid: true };
+  const { dx, dalpha } = backward64(x, alpha, dy, p);
+  const m = termMagnitudes64(x, alpha, dy, p);
+  return { y: forward64(x, alpha, p), dx, dalpha, my: m.y, mdx: m.dx, mdalpha: m.dalpha };
 }
 
 function errorOf(actual, expected, magnitude) {
