@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "../kaf/kaf_math.h"
 #include "kaf_cuda.h"
 
 namespace kafcuda {
@@ -59,19 +60,14 @@ DeviceParams deviceParams(const kaf::KafParams& p) {
   d.walk = p.kernel == kaf::KernelKind::kGaussian && kaf::walkApplies(p.gamma, p.delta());
   d.twoGammaDelta = static_cast<float>(2 * p.gamma * p.delta());
   d.gammaDelta2 = static_cast<float>(s);
-  const int maxSegment = static_cast<int>(kaf::kMaxWalkSegment);
-  const int segments = (d.dictSize + maxSegment - 1) / maxSegment;
-  d.segmentLength = (d.dictSize + segments - 1) / segments;
+  d.segmentLength = static_cast<int>(kaf::math::walkSegmentLength(d.dictSize));
   for (int l = 0; l < kWalkSteps; ++l) d.stepFactor[l] = static_cast<float>(std::exp(-2 * s * l));
   return d;
 }
 
-// d_i exactly as the CPU kernels have it: -boundary + i delta in double, then rounded to float
-// (explicit roundings, so no fused multiply-add changes it). A float fmaf put d_19 of
-// [-3, 3], D = 20 one ulp below 3, and relu kernels at x = 3 then took the other side of the
-// kink (seen on an H100).
+// d_i exactly as the CPU kernels have it (kaf_math.h).
 __device__ __forceinline__ float dictValue(const DeviceParams& p, int i) {
-  return static_cast<float>(__dadd_rn(-p.boundary64, __dmul_rn(static_cast<double>(i), p.delta64)));
+  return kaf::math::dictionaryPoint(p.boundary64, p.delta64, i);
 }
 
 __device__ __forceinline__ float clampGaussianInput(float x) {
@@ -85,16 +81,16 @@ __device__ __forceinline__ float ratioExp(float a) { return expf(fminf(a, 69.f))
 __device__ __forceinline__ void kernelValueAndSlope(const DeviceParams& p, float t, float* k,
                                                     float* dk) {
   if (p.kernel == static_cast<int>(kaf::KernelKind::kRelu)) {
-    *k = t < 0.f ? 0.f : t;
-    *dk = t > 0.f ? 1.f : (t == t ? 0.f : t);
+    *k = kaf::math::reluValue(t);
+    *dk = kaf::math::reluSlope(t);
   } else if (p.kernel == static_cast<int>(kaf::KernelKind::kSoftplus)) {
     const float u = expf(-fabsf(t));
-    *k = (t > 0.f ? t : 0.f) + log1pf(u);
-    *dk = (t >= 0.f ? 1.f : u) / (1.f + u);
+    *k = kaf::math::softplusValue(t, log1pf(u));
+    *dk = kaf::math::softplusSlope(t, u);
   } else {
     const float g = expf(-p.gamma * t * t);
     *k = g;
-    *dk = -2.f * p.gamma * (t * g);
+    *dk = kaf::math::gaussianSlope(-2.f * p.gamma, t, g);
   }
 }
 
@@ -102,8 +98,10 @@ __device__ __forceinline__ void kernelValueAndSlope(const DeviceParams& p, float
 template <class Visit>
 __device__ __forceinline__ void walkGaussians(const DeviceParams& p, float x, Visit visit) {
   for (int first = 0; first < p.dictSize; first += p.segmentLength) {
-    const int last = min(first + p.segmentLength, p.dictSize) - 1;
-    const int anchor = first + (last - first) / 2;
+    const kaf::math::WalkSegment segment =
+        kaf::math::walkSegmentAt(first, p.segmentLength, p.dictSize);
+    const int last = static_cast<int>(segment.last);
+    const int anchor = static_cast<int>(segment.anchor);
     const float t = x - dictValue(p, anchor);
     const float g = expf(-p.gamma * t * t);
     const float up = ratioExp(t * p.twoGammaDelta - p.gammaDelta2);

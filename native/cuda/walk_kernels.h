@@ -28,13 +28,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "../kaf/kaf_math.h"
 #include "../kaf/kaf_params.h"
-
-#if defined(__CUDACC__)
-#define KAF_HOST_DEVICE __host__ __device__ __forceinline__
-#else
-#define KAF_HOST_DEVICE inline
-#endif
 
 namespace kafcuda {
 
@@ -75,8 +70,8 @@ inline WalkParams makeWalkParams(const kaf::KafParams& p) {
   const double delta = p.delta(), s = p.gamma * delta * delta;
   w.units = p.units;
   w.dictSize = static_cast<int>(p.dictSize);
-  w.anchor = (w.dictSize - 1) / 2;
-  w.anchorValue = static_cast<float>(p.dictValue(w.anchor));
+  w.anchor = static_cast<int>(kaf::math::walkSegmentAt(0, w.dictSize, w.dictSize).anchor);
+  w.anchorValue = kaf::math::dictionaryPoint(p.boundary, delta, w.anchor);
   w.negGamma = static_cast<float>(-p.gamma);
   w.negGammaLog2e = static_cast<float>(-p.gamma * kLog2e);
   w.twoGammaDeltaLog2e = static_cast<float>(2 * p.gamma * delta * kLog2e);

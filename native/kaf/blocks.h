@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kaf_math.h"
 #include "kaf_params.h"
 #include "kernel_functions.h"
 
@@ -88,7 +89,8 @@ struct BlockCoefficients {
 // The dictionary d_i rounded to float, as every CPU kernel compares float inputs with it.
 inline std::vector<float> floatDictionary(const KafParams& p) {
   std::vector<float> dict(static_cast<size_t>(p.dictSize));
-  for (int64_t i = 0; i < p.dictSize; ++i) dict[i] = static_cast<float>(p.dictValue(i));
+  for (int64_t i = 0; i < p.dictSize; ++i)
+    dict[i] = math::dictionaryPoint(p.boundary, p.delta(), i);
   return dict;
 }
 

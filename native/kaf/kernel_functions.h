@@ -12,6 +12,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "kaf_math.h"
 #include "limits.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -103,7 +104,7 @@ struct GaussianKernel {
   KAF_ALWAYS_INLINE void valueAndSlope(float t, float* k, float* dk) const {
     const float g = value(t);
     *k = g;
-    *dk = negTwoGamma * (t * g);
+    *dk = math::gaussianSlope(negTwoGamma, t, g);
   }
 };
 
@@ -111,10 +112,10 @@ struct GaussianKernel {
 struct ReluKernel {
   explicit ReluKernel(double /*gamma: unused*/) {}
   KAF_ALWAYS_INLINE float prepare(float x) const { return x; }
-  KAF_ALWAYS_INLINE float value(float t) const { return t < 0.f ? 0.f : t; }  // NaN passes
+  KAF_ALWAYS_INLINE float value(float t) const { return math::reluValue(t); }
   KAF_ALWAYS_INLINE void valueAndSlope(float t, float* k, float* dk) const {
-    *k = value(t);
-    *dk = t > 0.f ? 1.f : (t == t ? 0.f : t);  // NaN passes
+    *k = math::reluValue(t);
+    *dk = math::reluSlope(t);
   }
 };
 
@@ -124,13 +125,12 @@ struct SoftplusKernel {
   explicit SoftplusKernel(double /*gamma: unused*/) {}
   KAF_ALWAYS_INLINE float prepare(float x) const { return x; }
   KAF_ALWAYS_INLINE float value(float t) const {
-    const float u = expNonPositive(-std::fabs(t));
-    return (t > 0.f ? t : 0.f) + log1pUnit(u);
+    return math::softplusValue(t, log1pUnit(expNonPositive(-std::fabs(t))));
   }
   KAF_ALWAYS_INLINE void valueAndSlope(float t, float* k, float* dk) const {
     const float u = expNonPositive(-std::fabs(t));
-    *k = (t > 0.f ? t : 0.f) + log1pUnit(u);
-    *dk = (t >= 0.f ? 1.f : u) / (1.f + u);
+    *k = math::softplusValue(t, log1pUnit(u));
+    *dk = math::softplusSlope(t, u);
   }
 };
 
@@ -153,22 +153,16 @@ struct GaussianWalkKernel : GaussianKernel {
 
   static bool applies(double gamma, double delta) { return walkApplies(gamma, delta); }
 
-  // The segment that starts at dictionary point `first`: its last point and its anchor (middle).
-  struct Segment {
-    int64_t last;
-    int64_t anchor;
-  };
-  static Segment segmentAt(int64_t first, int64_t segmentLength, int64_t dictSize) {
-    const int64_t last = std::min(first + segmentLength, dictSize) - 1;
-    return {last, first + (last - first) / 2};
+  // The segment that starts at dictionary point `first` (kaf_math.h, shared with the CUDA walk).
+  static math::WalkSegment segmentAt(int64_t first, int64_t segmentLength, int64_t dictSize) {
+    return math::walkSegmentAt(first, segmentLength, dictSize);
   }
 
   GaussianWalkKernel(double gamma, double delta, int64_t dictSize)
       : GaussianKernel(gamma),
         twoGammaDelta(static_cast<float>(2 * gamma * delta)),
         gammaDelta2(static_cast<float>(gamma * delta * delta)) {
-    const int64_t segments = (dictSize + kMaxWalkSegment - 1) / kMaxWalkSegment;
-    segmentLength = (dictSize + segments - 1) / segments;
+    segmentLength = math::walkSegmentLength(dictSize);
     for (int l = 0; l < kWalkSteps; ++l) {
       stepFactor[l] = static_cast<float>(std::exp(-2 * gamma * delta * delta * l));
       stepOffset[l] = static_cast<float>((l + 1) * delta);
