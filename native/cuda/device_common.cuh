@@ -1,7 +1,7 @@
 // Device-side building blocks of the CUDA KAF kernels (kaf1d.cu, kaf2d.cu): the parameters as the
 // device sees them, the dictionary exactly as the CPU kernels have it, the basis functions and the
-// gaussian walk, and the Status of a CUDA error. Internal to native/cuda (anonymous namespace: each
-// .cu file has its own copy).
+// gaussian walk, and the Status of a CUDA error. Internal to native/cuda; the math shared with the
+// CPU kernels is in native/kaf/kaf_math.h.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -12,16 +12,16 @@
 #include "../kaf/kaf_math.h"
 #include "kaf_cuda.h"
 
+// Header rules: inline functions and templates only, no anonymous namespace (one definition for
+// every .cu file).
 namespace kafcuda {
-
-namespace {
 
 constexpr int kThreads = 256;
 constexpr int kMaxBackwardDictSize = static_cast<int>(kaf::kMaxCudaBackwardDictSize);
 constexpr int kWalkSteps = kaf::kWalkSideSteps;
 constexpr float kGaussianClamp = kaf::kGaussianInputClamp;
 
-Status statusOf(cudaError_t error) {
+inline Status statusOf(cudaError_t error) {
   Status status;
   status.code = static_cast<int>(error);
   if (error != cudaSuccess) {
@@ -47,7 +47,7 @@ struct DeviceParams {
   float stepFactor[kWalkSteps];
 };
 
-DeviceParams deviceParams(const kaf::KafParams& p) {
+inline DeviceParams deviceParams(const kaf::KafParams& p) {
   DeviceParams d{};
   d.boundary64 = p.boundary;
   d.delta64 = p.delta();
@@ -135,7 +135,5 @@ __device__ __forceinline__ void visitKernelValues(const DeviceParams& p, float x
     visit(i, k, dk);
   }
 }
-
-}  // namespace
 
 }  // namespace kafcuda

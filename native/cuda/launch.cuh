@@ -9,24 +9,19 @@
 
 #include "device_common.cuh"
 
+// Header rules: inline functions and templates only, no anonymous namespace and no kernel here, so
+// every .cu file shares one definition (the reduction kernel lives in reduce_chunks.cu).
 namespace kafcuda {
-
-namespace {
 
 // Threads per block of the fast path (a thread per unit).
 constexpr int kWalkThreads = 128;
 
-__global__ void reduceChunksKernel(const float* __restrict__ partial, int64_t chunks, int64_t size,
-                                   float* __restrict__ dalpha) {
-  for (int64_t j = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; j < size;
-       j += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-    double total = 0.0;
-    for (int64_t c = 0; c < chunks; ++c) total += partial[c * size + j];
-    dalpha[j] = static_cast<float>(total);
-  }
-}
+// dalpha[j] = sum over chunks of partial[c * size + j], in chunk order and in double
+// (reduce_chunks.cu); launched on `stream` after the partial sums.
+Status reduceChunks(const float* partial, int64_t chunks, int64_t size, float* dalpha,
+                    cudaStream_t stream);
 
-int multiprocessorCount() {
+inline int multiprocessorCount() {
   int device = 0, count = 0;
   if (cudaGetDevice(&device) != cudaSuccess ||
       cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) {
@@ -46,7 +41,7 @@ struct ChunkGrid {
 
 // The general backward's grid: enough blocks for ~8 per multiprocessor, a number that depends on
 // the shapes and the GPU model only (so the summation order is fixed for a given machine).
-ChunkGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
+inline ChunkGrid backwardGrid(const kaf::KafParams& p, int64_t count) {
   const int64_t rows = p.units > 0 ? count / p.units : 0;
   const int64_t unitTiles = (p.units + kThreads - 1) / kThreads;
   const int64_t wanted = std::max<int64_t>(1, 8 * multiprocessorCount() / unitTiles);
@@ -86,7 +81,7 @@ int64_t blocksPerWave(Kernel kernel, std::atomic<int64_t>* cache) {
 // full waves hold (never a few blocks more, which would run as a nearly empty extra wave), and
 // chunks of at least minRows rows. Shapes, GPU model and build fix it, so the backward's order
 // of summation is fixed too.
-ChunkGrid walkGrid(int64_t units, int64_t rows, int64_t blocksInWaves, int64_t minRows) {
+inline ChunkGrid walkGrid(int64_t units, int64_t rows, int64_t blocksInWaves, int64_t minRows) {
   const int64_t unitTiles = (units + kWalkThreads - 1) / kWalkThreads;
   const int64_t wanted = blocksInWaves / unitTiles;
   const int64_t chunks =
@@ -122,12 +117,7 @@ Status backwardWithReduction(const kaf::KafParams& params, int64_t count, int64_
                  grid, partial);
   Status status = statusOf(cudaGetLastError());
   if (!status.ok()) return status;
-  const int64_t blocks = std::min<int64_t>((size + kThreads - 1) / kThreads, 4096);
-  reduceChunksKernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(partial, grid.chunks, size,
-                                                                        dalpha);
-  return statusOf(cudaGetLastError());
+  return reduceChunks(partial, grid.chunks, size, dalpha, s);
 }
-
-}  // namespace
 
 }  // namespace kafcuda
