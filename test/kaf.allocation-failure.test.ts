@@ -18,7 +18,7 @@ const root = path.join(__dirname, '..');
 const fixture = path.join(__dirname, 'fixtures', 'failalloc-call.cjs');
 const ARM = 7340033; // an ArrayBuffer of ARM + n bytes arms the shim; nothing else allocates that
 const MIN_BYTES = 8192; // the kernels' scratch at these shapes; below, node's own small allocations
-const MAX_SWEEP = 80;
+const MAX_SWEEP = 160;
 let shim = '';
 
 beforeAll(() => {
@@ -36,6 +36,10 @@ interface Outcome {
 }
 
 function run(variant: string, n: number, binding: 'addon' | 'tensorflow', where: 'any' | 'other') {
+  // The chunk splits with more rows, hence more tasks (addon: 38 and 32 instead of 5 and 8; the
+  // TensorFlow op, whose runs are slower: twice as many), so that on a loaded 2-core machine the
+  // pool's threads still take some (5 tasks were once all the caller's).
+  const rowsFactor = !variant.includes('chunks') ? 1 : binding === 'tensorflow' ? 2 : variant.includes('2-D') ? 4 : 8;
   const child = spawnSync(process.execPath, ['--single-threaded', fixture, variant, String(n), root, addonPath()], {
     encoding: 'utf8',
     timeout: 60_000,
@@ -46,6 +50,7 @@ function run(variant: string, n: number, binding: 'addon' | 'tensorflow', where:
       FAILALLOC_MIN: String(MIN_BYTES),
       FAILALLOC_WHERE: where,
       FAILALLOC_BINDING: binding,
+      FAILALLOC_ROWS_FACTOR: String(rowsFactor),
       KAF_NUM_THREADS: '4', // a pool with workers even on a 2-core machine
     },
   });
@@ -74,16 +79,37 @@ function sweep(variant: string, binding: 'addon' | 'tensorflow', where: 'any' | 
   throw new Error(`${variant}: more than ${MAX_SWEEP} allocations of ${MIN_BYTES} bytes or more in one call`);
 }
 
+/**
+ * Sweeps again (up to 5 times in all) until `reached` holds: which thread runs which task is the
+ * scheduler's choice, and on an overloaded machine a call's tasks can all run on the caller.
+ */
+function sweepUntil(
+  variant: string,
+  binding: 'addon' | 'tensorflow',
+  where: 'any' | 'other',
+  expectedError: RegExp,
+  reached: (r: { firedOn: Set<string>; errors: number }) => boolean,
+) {
+  const total = { firedOn: new Set<string>(), errors: 0 };
+  for (let attempt = 0; attempt < 5 && (attempt === 0 || !reached(total)); attempt++) {
+    const { firedOn, errors } = sweep(variant, binding, where, expectedError);
+    firedOn.forEach((thread) => total.firedOn.add(thread));
+    total.errors += errors;
+  }
+  return total;
+}
+
 const ADDON_ERROR = /^RangeError: kaf2?d?(Forward|Backward): out of memory: the kernel needs up to \d+ bytes of scratch/;
 
 describe('a failed allocation inside a call (addon)', () => {
   for (const variant of ['backward 1-D chunks', 'backward 1-D columns', 'backward 2-D chunks', 'backward 2-D columns', 'forward 1-D', 'forward 2-D']) {
     it(variant, () => {
-      const { firedOn, errors } = sweep(variant, 'addon', 'any', ADDON_ERROR);
-      expect(errors).toBeGreaterThan(0); // some failure hit the kernel's own scratch
       // The backward passes and the 2-D forward allocate inside their pool tasks: some of those
-      // failures must have happened on a pool thread, or this test did not reach them.
-      if (variant !== 'forward 1-D') expect([...firedOn]).toContain('other');
+      // failures must happen on a pool thread, or this test did not reach them.
+      const needsPoolThread = variant !== 'forward 1-D';
+      const { firedOn, errors } = sweepUntil(variant, 'addon', 'any', ADDON_ERROR, (r) => !needsPoolThread || r.firedOn.has('other'));
+      expect(errors).toBeGreaterThan(0); // some failure hit the kernel's own scratch
+      if (needsPoolThread) expect([...firedOn]).toContain('other');
     });
   }
 });
@@ -93,7 +119,7 @@ describe.skipIf(!tfjsNode.available)('a failed allocation on a pool thread (Tens
   // TensorFlow's to handle.
   for (const variant of ['backward 1-D chunks', 'backward 1-D columns', 'backward 2-D chunks', 'backward 2-D columns']) {
     it(variant, () => {
-      const { firedOn, errors } = sweep(variant, 'tensorflow', 'other', /out of memory|RESOURCE_EXHAUSTED|Invalid TF_Status: 8/);
+      const { firedOn, errors } = sweepUntil(variant, 'tensorflow', 'other', /out of memory|RESOURCE_EXHAUSTED|Invalid TF_Status: 8/, (r) => r.errors > 0);
       expect(errors).toBeGreaterThan(0);
       expect([...firedOn]).toEqual(['other']);
     });
