@@ -1,10 +1,12 @@
 // A tiny network with a KAF activation learns a 1-D function better than the same network with ReLU.
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { freshSeed, Rng } from './helpers/random';
+import { Rng } from './helpers/random';
 import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
 
-const seed = freshSeed();
+// Pinned (as layers.kaf.test.ts pins its fit): the comparison is a fixed experiment, not a draw
+// that could flake; the float64 comparisons elsewhere are where fresh seeds belong.
+const seed = 20261204;
 
 // y = sin(2x) * exp(-x^2 / 4) on [-3, 3]: smooth, oscillating, hard for 8 ReLU units.
 const target = (x: number): number => Math.sin(2 * x) * Math.exp((-x * x) / 4);
