@@ -98,7 +98,9 @@ export function info(): KafInfo {
       driverVersion: 0,
       error: 'native addon not loaded',
     },
-    limits: { ...LIMITS },
+    // The loaded addon's own values (the TypeScript copy only without it; test/contract.test.ts
+    // holds the two equal).
+    limits: nativeInfo?.limits ?? { ...LIMITS },
     threads: nativeInfo?.threads ?? 0,
     backends,
     ...(tensorflow ? { tensorflow } : {}),

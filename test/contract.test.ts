@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import { CONTRACT } from '../src/contract';
 import { LIMITS } from '../src/limits';
+import { info as kafInfo } from '../src/info';
 import { nativeAddon } from '../src/native';
 
 const root = path.resolve(__dirname, '..');
@@ -42,6 +43,7 @@ describe('the op contract', () => {
     const addon = nativeAddon();
     expect(addon, 'the addon must load').not.toBeNull();
     expect(addon!.info().limits).toEqual({ ...LIMITS });
+    expect(kafInfo().limits).toEqual(addon!.info().limits); // the public report is the addon's
     const json = JSON.parse(fs.readFileSync(path.join(root, 'native', 'contract.json'), 'utf8'));
     expect(LIMITS.maxBoundary).toBe(2 ** json.domains.boundary.maxLog2);
     expect(LIMITS.maxDictSize).toBe(json.dictSize.max);

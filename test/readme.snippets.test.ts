@@ -15,7 +15,7 @@ let consumer: ConsumerProject;
 beforeAll(() => {
   consumer = new ConsumerProject();
 });
-afterAll(() => consumer.dispose());
+afterAll(() => consumer?.dispose());
 
 // What each snippet promises, checked on what it prints (a line appended where it prints nothing).
 const CHECKS: { marker: string; append?: string; check(out: string): void }[] = [
