@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { ACTIVATION_NAMES } from '../src/layers/init';
 import { freshSeed, Rng } from './helpers/random';
+import { forward64, relativeError } from './helpers/reference64';
 import { BACKENDS, kafLib, tf, useBackend } from './helpers/setup';
 
 const seed = freshSeed();
@@ -241,6 +242,42 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     expect(() => kafLib.kaf(tf.ones([1, 2]), tf.ones([2, 4]), { gama: 1 } as never)).toThrow(
       "kaf: unknown option 'gama' (expected boundary, gamma, kernel); did you mean 'gamma'?",
     );
+  });
+
+  it('compress to a smaller dictionary: least squares per unit, the change reported and real (float64)', () => {
+    const model = tf.sequential({ layers: [kafLib.layers.kaf({ inputShape: [3], dictSize: 40, alphaInitializer: 'tanh', name: 'wide' })] });
+    const wide = model.layers[0] as kafLib.KAF;
+    // Three different smooth units: tanh, elu and swish, each fitted on the 40-point dictionary.
+    wide.setWeights([tf.tensor2d((['tanh', 'elu', 'swish'] as const).map((f) => kafLib.ridgeInit(f, { D: 40, boundary: 3 })))]);
+    const { layer, maxChange, rmsChange } = kafLib.compressKaf(wide, 12);
+    expect(layer.dictSize).toBe(12);
+    expect(layer.name).toBe('wide_d12');
+    // What the result says, against an independent evaluation of both layers in float64.
+    const xs = Float32Array.from({ length: 301 }, (_, i) => -3 + (6 * i) / 300);
+    const grid = Float32Array.from({ length: 301 * 3 }, (_, k) => xs[Math.floor(k / 3)]);
+    const p = (D: number) => ({
+      units: 3,
+      dictSize: D,
+      boundary: 3,
+      gamma: Math.fround(kafLib.defaultGamma(3, D)),
+      kernel: 'gaussian' as const,
+      float32Grid: true,
+    });
+    const before = forward64(grid, wide.getWeights()[0].dataSync(), p(40));
+    const after = forward64(grid, layer.getWeights()[0].dataSync(), p(12));
+    let worst = 0;
+    for (let k = 0; k < before.length; k++) worst = Math.max(worst, Math.abs(before[k] - after[k]));
+    expect(Math.abs(worst - maxChange)).toBeLessThan(0.1 * maxChange + 1e-6); // a finer grid, the same change
+    expect(maxChange).toBeLessThan(0.05);
+    expect(rmsChange).toBeLessThanOrEqual(maxChange);
+    // The new layer computes what was fitted (its kaf() against float64).
+    const y = (layer.apply(tf.tensor2d(grid, [301, 3])) as tf.Tensor).dataSync();
+    expect(relativeError(y, after)).toBeLessThan(1e-5);
+    // The same size again changes (almost) nothing; a bad size or an unbuilt layer is an error.
+    expect(kafLib.compressKaf(wide, 40).maxChange).toBeLessThan(1e-3);
+    expect(() => kafLib.compressKaf(wide, 1)).toThrow('compressKaf: dictSize must be an integer in [2, 1024], received 1');
+    expect(() => kafLib.compressKaf(kafLib.layers.kaf(), 8)).toThrow(/compressKaf: the layer is not built yet/);
+    model.dispose();
   });
 
   it("look names up as names: Object.prototype's members are unknown, not bogus objects", () => {

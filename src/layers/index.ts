@@ -14,3 +14,4 @@ export type { KAFLayerArgs } from './kaf_layer';
 export type { KAF2DLayerArgs } from './kaf2d_layer';
 export { ACTIVATION_NAMES, type ActivationName, KafRidge, type KafRidgeConfig, ridgeInit, type RidgeInitOptions } from './init';
 export type { AlphaInitializer, KafLayerBase, KafLayerBaseArgs } from './kaf_base';
+export { compressKaf, type CompressedKaf, type CompressOptions } from './compress';
