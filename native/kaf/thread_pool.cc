@@ -67,12 +67,16 @@ std::exception_ptr ThreadPool::runTask(Job* job, int64_t index) {
   return nullptr;
 }
 
+bool ThreadPool::settleTask(Job* job, std::exception_ptr error) {
+  if (error && !job->error) job->error = std::move(error);
+  return ++job->doneTasks == job->numTasks;
+}
+
 void ThreadPool::finishTask(Job* job, std::exception_ptr error) {
   // The job lives on its caller's stack: after this increment (under the lock) no worker touches
   // it again, so the caller may return as soon as it sees doneTasks == numTasks.
   std::lock_guard<std::mutex> lock(mutex_);
-  if (error && !job->error) job->error = std::move(error);
-  if (++job->doneTasks == job->numTasks) jobFinished_.notify_all();
+  if (settleTask(job, std::move(error))) jobFinished_.notify_all();
 }
 
 void ThreadPool::workerLoop() {
@@ -115,8 +119,7 @@ void ThreadPool::parallelFor(int64_t numTasks, const std::function<void(int64_t)
     lock.unlock();
     std::exception_ptr error = skip ? nullptr : runTask(&job, index);
     lock.lock();
-    if (error && !job.error) job.error = std::move(error);
-    ++job.doneTasks;
+    settleTask(&job, std::move(error));  // the caller waits below: no notification needed
   }
   jobFinished_.wait(lock, [&job] { return job.doneTasks == job.numTasks; });
   if (job.error) std::rethrow_exception(job.error);

@@ -52,6 +52,9 @@ class ThreadPool {
   std::pair<Job*, int64_t> claimTask();
   // Runs one task of `job` unless an earlier one failed; returns its exception, if any.
   static std::exception_ptr runTask(Job* job, int64_t index);
+  // Counts a finished task and keeps the job's first exception; mutex_ must be held. True when it
+  // was the job's last task.
+  static bool settleTask(Job* job, std::exception_ptr error);
   void finishTask(Job* job, std::exception_ptr error);
 
   std::mutex mutex_;
