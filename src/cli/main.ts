@@ -3,7 +3,8 @@
 // trace (set TFJS_KAF_DEBUG=1 to see one).
 import * as path from 'node:path';
 
-import { parseTrainArgs, USAGE } from './args';
+import { parseTrainArgs } from './args';
+import { TRAIN_USAGE, USAGE } from './usage';
 import { CliError } from './errors';
 
 function version(): string {
@@ -11,14 +12,14 @@ function version(): string {
   return (require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
 }
 
-/** The train command needs @tensorflow/tfjs (a peer dependency): say so, not "Cannot find module". */
-async function loadTrain(): Promise<typeof import('./train')> {
+/** The commands need @tensorflow/tfjs (a peer dependency): say so, not "Cannot find module". */
+async function loadCommand<T>(command: string, load: () => Promise<T>): Promise<T> {
   try {
-    return await import('./train');
+    return await load();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e?.code === 'MODULE_NOT_FOUND' && /'@tensorflow\/tfjs(-core|-layers)?'/.test(e.message)) {
-      throw new CliError('tfjs-kaf train needs @tensorflow/tfjs: npm install @tensorflow/tfjs');
+      throw new CliError(`tfjs-kaf ${command} needs @tensorflow/tfjs: npm install @tensorflow/tfjs`);
     }
     throw err;
   }
@@ -34,16 +35,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(version());
     return 0;
   }
-  if (command !== 'train') throw new CliError(`unknown command '${command}' (expected: train; see tfjs-kaf --help)`);
-  const options = parseTrainArgs(rest);
-  if (options === null) {
-    console.log(USAGE);
+  if (command === 'train') {
+    const options = parseTrainArgs(rest);
+    if (options === null) {
+      console.log(TRAIN_USAGE);
+      return 0;
+    }
+    // Loaded only now: --help and argument errors stay instant.
+    const { runTrain } = await loadCommand('train', () => import('./train'));
+    await runTrain(options);
     return 0;
   }
-  // Loaded only now: --help and argument errors stay instant.
-  const { runTrain } = await loadTrain();
-  await runTrain(options);
-  return 0;
+  throw new CliError(`unknown command '${command}' (expected: train; see tfjs-kaf --help)`);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,21 +1,34 @@
-// The two networks `tfjs-kaf train` compares: the same dense architecture, with KAF layers or
-// with a fixed activation, seeded identically.
+// The networks the commands compare: the same dense architecture with KAF layers or with a fixed
+// activation, seeded identically; and the fixed-activation network widened to a parameter count.
 import * as tf from '@tensorflow/tfjs';
 
 import { KAF } from '../layers/kaf_layer';
-import type { TrainOptions } from './args';
+import { gammaOf, type Baseline, type KafSettings } from './args';
 import type { Dataset } from './datasets';
 
-export type Variant = 'kaf' | 'baseline';
+/** kaf: KAF layers; baseline: the fixed activation at the same widths; matched: wider, as many parameters. */
+export type Variant = 'kaf' | 'baseline' | 'matched';
 
-export function buildModel(variant: Variant, options: TrainOptions, dataset: Dataset): tf.Sequential {
-  const model = tf.sequential({ name: variant === 'kaf' ? 'kaf_network' : `${options.baseline}_network` });
-  options.hidden.forEach((units, i) => {
+export interface NetworkSpec {
+  hidden: number[];
+  seed: number;
+  learningRate: number;
+  baseline: Baseline;
+  init: string;
+  l2: number;
+  /** The KAF settings (ignored by the fixed-activation variants). */
+  kaf: KafSettings;
+}
+
+export function buildModel(variant: Variant, spec: NetworkSpec, dataset: Dataset): tf.Sequential {
+  const model = tf.sequential({ name: variant === 'kaf' ? 'kaf_network' : `${spec.baseline}_network${variant === 'matched' ? '_matched' : ''}` });
+  const { kaf } = spec;
+  spec.hidden.forEach((units, i) => {
     model.add(
       tf.layers.dense({
         units,
         inputShape: i === 0 ? [dataset.features] : undefined,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: options.seed + i }),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: spec.seed + i }),
         name: `dense_${i + 1}`,
       }),
     );
@@ -23,12 +36,16 @@ export function buildModel(variant: Variant, options: TrainOptions, dataset: Dat
       variant === 'kaf'
         ? new KAF({
             name: `kaf_${i + 1}`,
-            dictSize: options.D,
-            kernel: options.kernel,
+            dictSize: kaf.D,
+            kernel: kaf.kernel,
+            boundary: kaf.boundary,
+            // The default rule written out when it is the default: a saved model then reads as before.
+            gamma: kaf.gamma === undefined && kaf.gammaScale === 1 ? null : gammaOf(kaf),
             // --init random: normal with standard deviation 0.3, seeded per layer; else an activation.
-            alphaInitializer: options.init === 'random' ? tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: options.seed + 100 + i }) : options.init,
+            alphaInitializer: spec.init === 'random' ? tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: spec.seed + 100 + i }) : spec.init,
+            alphaRegularizer: kaf.l1 > 0 || spec.l2 > 0 ? tf.regularizers.l1l2({ l1: kaf.l1, l2: spec.l2 }) : null,
           })
-        : tf.layers.activation({ activation: options.baseline, name: `${options.baseline}_${i + 1}` }),
+        : tf.layers.activation({ activation: spec.baseline, name: `${spec.baseline}_${i + 1}` }),
     );
   });
   const classification = dataset.task === 'classification';
@@ -36,14 +53,48 @@ export function buildModel(variant: Variant, options: TrainOptions, dataset: Dat
     tf.layers.dense({
       units: classification ? dataset.classes : 1,
       activation: classification ? 'softmax' : 'linear',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: options.seed + 50 }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: spec.seed + 50 }),
       name: 'output',
     }),
   );
   model.compile({
-    optimizer: tf.train.adam(options.learningRate),
+    optimizer: tf.train.adam(spec.learningRate),
     loss: classification ? 'sparseCategoricalCrossentropy' : 'meanSquaredError',
     metrics: classification ? ['accuracy'] : [],
   });
   return model;
+}
+
+/** Parameters of the dense network with these hidden widths (no KAF). */
+export function denseParameters(features: number, hidden: number[], outputs: number): number {
+  let count = 0;
+  let inputs = features;
+  for (const units of [...hidden, outputs]) {
+    count += inputs * units + units;
+    inputs = units;
+  }
+  return count;
+}
+
+/** Parameters the KAF layers add: units x D per layer. */
+export function kafParameters(hidden: number[], D: number): number {
+  return hidden.reduce((sum, units) => sum + units * D, 0);
+}
+
+/**
+ * Hidden widths, all scaled by one factor and rounded, whose dense network has the parameter count
+ * closest to `target` (the KAF network's: the baseline then pays for its widths what KAF pays for
+ * its alpha).
+ */
+export function matchedWidths(features: number, hidden: number[], outputs: number, target: number): number[] {
+  let best = hidden;
+  let bestGap = Math.abs(denseParameters(features, hidden, outputs) - target);
+  for (let scale = 1; scale <= 64; scale *= 1.001) {
+    const widths = hidden.map((units) => Math.max(1, Math.round(units * scale)));
+    const count = denseParameters(features, widths, outputs);
+    const gap = Math.abs(count - target);
+    if (gap < bestGap) [best, bestGap] = [widths, gap];
+    if (count > target) break;
+  }
+  return best;
 }

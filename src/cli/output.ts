@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { CliError } from './errors';
 
 /** What a run writes into --out (and all that may be there for --out to be replaced). */
-const RUN_FILES = new Set(['model', 'results.json', 'activations.svg', 'activations.png']);
+const RUN_FILES = new Set(['model', 'results.json', 'tune.json', 'report.html', 'activations.svg', 'activations.png']);
+const isRunFile = (name: string) => RUN_FILES.has(name) || /^model-d\d+$/.test(name);
 
 function errorCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException).code;
@@ -50,14 +51,24 @@ export class RunOutput {
   readonly staging: string;
   private committed = false;
   private readonly onSignal = () => {
+    // What the command saves of its work (tune: the finished configurations) goes in first.
+    try {
+      this.onInterrupt?.();
+    } catch (err) {
+      console.error(`tfjs-kaf: could not save the interrupted run (${(err as Error).message.split('\n')[0]})`);
+    }
     this.discard();
     process.exit(130);
   };
 
-  /** Checks --out and creates the staging folder, before any training. */
+  /**
+   * Checks --out and creates the staging folder, before any training. `onInterrupt` runs on
+   * Ctrl-C / SIGTERM before the exit (130): it may write into the staging folder and commit().
+   */
   constructor(
     readonly dir: string,
     private readonly flag = '--out',
+    private readonly onInterrupt?: () => void,
   ) {
     makeFolder(path.dirname(path.resolve(dir)), flag, dir);
     let entries: string[] = [];
@@ -69,7 +80,7 @@ export class RunOutput {
       if (err instanceof CliError) throw err;
       if (errorCode(err) !== 'ENOENT') throw new CliError(`${flag} ${dir}: cannot read the folder (${errorCode(err) ?? (err as Error).message})`);
     }
-    const foreign = entries.filter((name) => !RUN_FILES.has(name));
+    const foreign = entries.filter((name) => !isRunFile(name));
     if (foreign.length > 0) {
       throw new CliError(
         `${flag} ${dir}: holds files that are not a tfjs-kaf run (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}): choose a new or empty folder`,

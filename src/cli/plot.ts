@@ -15,6 +15,8 @@ export interface ActivationPlotInput {
   gamma: number | null;
   kernel: BasisFunction;
   maxNeurons?: number;
+  /** The neurons to draw, with a caption each (default: the first maxNeurons, 'neuron i'). */
+  selected?: { unit: number; caption: string }[];
 }
 
 /** The KAF of one neuron evaluated in float64 at each of `xs`. */
@@ -26,7 +28,9 @@ export function evaluateKaf(alphaRow: ArrayLike<number>, xs: number[], boundary:
 const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 export function activationGridSvg(input: ActivationPlotInput): string {
-  const neurons = Math.min(input.units, input.maxNeurons ?? 16);
+  const selected =
+    input.selected ?? Array.from({ length: Math.min(input.units, input.maxNeurons ?? 16) }, (_, unit) => ({ unit, caption: `neuron ${unit + 1}` }));
+  const neurons = selected.length;
   const columns = Math.min(4, neurons);
   const rows = Math.ceil(neurons / columns);
   const [cellW, cellH, pad, top] = [180, 130, 14, 48];
@@ -42,7 +46,8 @@ export function activationGridSvg(input: ActivationPlotInput): string {
     `<text x="${pad}" y="40" font-size="11" fill="#555">solid: learned, dashed: initial; x from ${(-span).toFixed(1)} to ${span.toFixed(1)}, shaded: dictionary range [-${input.boundary}, ${input.boundary}]</text>`,
   ];
   for (let n = 0; n < neurons; n++) {
-    const row = (arr: Float32Array) => arr.subarray(n * input.D, (n + 1) * input.D);
+    const { unit, caption } = selected[n];
+    const row = (arr: Float32Array) => arr.subarray(unit * input.D, (unit + 1) * input.D);
     const learned = evaluateKaf(row(input.alphaLearned), xs, input.boundary, gamma, input.kernel);
     const initial = evaluateKaf(row(input.alphaInitial), xs, input.boundary, gamma, input.kernel);
     let lo = Math.min(...learned, ...initial, 0);
@@ -62,7 +67,7 @@ export function activationGridSvg(input: ActivationPlotInput): string {
       `<line x1="${px(0)}" x2="${px(0)}" y1="${y0 + 12}" y2="${y0 + 12 + h}" stroke="#ccc"/>`,
       `<path d="${path(initial)}" fill="none" stroke="#999" stroke-width="1.2" stroke-dasharray="4 3"/>`,
       `<path d="${path(learned)}" fill="none" stroke="#1f5fbf" stroke-width="1.8"/>`,
-      `<text x="${x0}" y="${y0 + 9}" font-size="10" fill="#333">neuron ${n + 1} (y from ${lo.toFixed(2)} to ${hi.toFixed(2)})</text>`,
+      `<text x="${x0}" y="${y0 + 9}" font-size="10" fill="#333">${escapeXml(caption)} (y from ${lo.toFixed(2)} to ${hi.toFixed(2)})</text>`,
       `</g>`,
     );
   }

@@ -6,41 +6,73 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { info } from '../info';
-import type { KAF } from '../layers/kaf_layer';
-import type { TrainOptions } from './args';
-import { type Dataset, loadCsv, loadIris, loadMnist, seededRandom, shuffledIndices, type Split, splitDataset } from './datasets';
+import { type CommonOptions, describeSettings, type TrainOptions } from './args';
+import { type PruningCurve, pruningCurve, type Sparsity, sparsity } from './analysis';
+import { activationsPicture, alphaSnapshot, compressNetwork, type NeuronReport, neuronReport } from './artifacts';
+import { type Dataset, loadCsv, loadIris, loadMnist, type Split, splitDataset, type Subset } from './datasets';
 import { CliError } from './errors';
+import { type Evaluation, evaluate, fitNetwork, inferenceMsPer1000 } from './fit';
 import { directorySaveHandler } from './model_io';
-import { buildModel, type Variant } from './models';
+import { buildModel, matchedWidths, type NetworkSpec, type Variant } from './models';
 import { RunOutput } from './output';
-import { activationGridSvg, svgToPng } from './plot';
+import { svgToPng } from './plot';
 import { createProgress, type EpochProgress } from './progress';
+import { formatColumns, meanSd, type MeanSd, plusMinus } from './table';
 
 export interface RunResult {
   variant: Variant;
   activation: string;
   implementation: string;
+  hidden: number[];
   parameters: number;
+  /** Epochs run (fewer than --epochs when early stopping ended training), and the one kept. */
   epochs: number;
+  bestEpoch: number;
   secondsPerEpoch: number;
   trainLoss: number;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+  /** The validation loss after each epoch (early stopping's record); empty without a validation set. */
+  validationLossByEpoch: number[];
   testLoss: number;
   testAccuracy: number | null;
+  /** Median time of model.predict on 1,000 examples. */
+  inferenceMsPer1000: number;
+}
+
+export interface CompressionResult {
+  D: number;
+  /** Per KAF layer: the largest and RMS change of its functions over [-boundary, boundary]. */
+  layers: { layer: string; maxChange: number; rmsChange: number }[];
+  parameters: number;
+  testLoss: number;
+  testAccuracy: number | null;
+  /** Compressed minus full (accuracy, or loss for regression). */
+  testAccuracyChange: number | null;
+  testLossChange: number;
+  inferenceMsPer1000: number;
+  /** The full model's, measured in the same run. */
+  fullInferenceMsPer1000: number;
 }
 
 export interface TrainReport {
-  dataset: { name: string; task: string; features: number; classes: number; train: number; test: number; seed: number };
+  dataset: { name: string; task: string; features: number; classes: number; train: number; validation: number; test: number; seed: number };
   backend: string;
   options: TrainOptions;
   /** The first seed's results (the only ones without --repeat). */
   results: RunResult[];
+  /** The first seed's KAF network: sparse alpha, pruning, per-neuron summaries, the compressed model. */
+  sparsity: Sparsity;
+  pruning: PruningCurve;
+  neurons: NeuronReport;
+  compressed?: CompressionResult;
   /** With --repeat N > 1: every seed's results, and their summary. */
   runs?: SeedRun[];
   summary?: RepeatSummary;
   files: string[];
 }
 
-async function selectBackend(name: 'cpu' | 'tensorflow'): Promise<void> {
+export async function selectBackend(name: 'cpu' | 'tensorflow'): Promise<void> {
   if (name === 'tensorflow') {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -56,122 +88,141 @@ async function selectBackend(name: 'cpu' | 'tensorflow'): Promise<void> {
   await tf.ready();
 }
 
-let lastYield = 0;
-/**
- * Lets the event loop run every 100 ms: fit() on the cpu backend chains only microtasks, and a
- * Ctrl-C (SIGINT, whose handler discards the partial --out) is delivered only between macrotasks.
- */
-async function yieldToEventLoop(): Promise<void> {
-  const now = Date.now();
-  if (now - lastYield < 100) return;
-  lastYield = now;
-  await new Promise((resolve) => setImmediate(resolve));
-}
-
-function loadDataset(options: TrainOptions, note: (line: string) => void): Dataset {
+export function loadDataset(options: CommonOptions, note: (line: string) => void): Dataset {
   if (options.dataset === 'csv') return loadCsv(options.data!, options.target, options.task, note);
   return options.dataset === 'iris' ? loadIris() : loadMnist();
 }
 
-/** The first KAF layer's alpha (for the plot), or null for the baseline. */
-function firstKafAlpha(model: tf.Sequential): { layer: KAF; alpha: Float32Array } | null {
-  const layer = model.layers.find((l) => l.getClassName() === 'KAF') as KAF | undefined;
-  return layer ? { layer, alpha: layer.getWeights()[0].dataSync() as Float32Array } : null;
+export function networkSpec(options: TrainOptions, seed: number, hidden = options.hidden): NetworkSpec {
+  return { hidden, seed, learningRate: options.learningRate, baseline: options.baseline, init: options.init, l2: options.l2, kaf: options };
 }
 
-async function trainOne(
+export function activationName(variant: Variant, options: TrainOptions, hidden: number[]): string {
+  if (variant === 'kaf') return `KAF (${describeSettings(options)}, init ${options.init})`;
+  return variant === 'matched' ? `${options.baseline}, hidden ${hidden.join(',')}` : options.baseline;
+}
+
+export interface TrainedNetwork {
+  model: tf.Sequential;
+  result: RunResult;
+  initialAlpha: Map<string, Float32Array>;
+}
+
+/** Trains one network on the split's training set; scores it on the validation set (when there is one). */
+export async function trainNetwork(
   variant: Variant,
   options: TrainOptions,
+  seed: number,
   dataset: Dataset,
   split: Split,
   progress: EpochProgress,
-): Promise<{ model: tf.Sequential; result: RunResult; initialAlpha: Float32Array | null }> {
-  const model = buildModel(variant, options, dataset);
-  const initialAlpha = firstKafAlpha(model)?.alpha.slice() ?? null;
-  const xTrain = tf.tensor2d(split.train.x, [split.train.count, dataset.features]);
-  const yTrain = tf.tensor1d(split.train.y);
-  const batches = Math.ceil(split.train.count / options.batchSize);
-  const label = variant === 'kaf' ? 'KAF' : options.baseline;
-  let seconds = 0;
-  let trainLoss = NaN;
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    // The same seeded order for both networks: only the activation differs.
-    const order = tf.tensor1d(Int32Array.from(shuffledIndices(split.train.count, seededRandom(options.seed * 7919 + epoch))), 'int32');
-    const [x, y] = [tf.gather(xTrain, order), tf.gather(yTrain, order)];
-    progress.start(label, epoch, options.epochs, batches);
-    const started = process.hrtime.bigint();
-    const history = await model.fit(x, y, {
-      epochs: 1,
-      batchSize: options.batchSize,
-      shuffle: false,
-      verbose: 0,
-      callbacks: {
-        onBatchEnd: async (batch, logs) => {
-          progress.update(batch + 1, logs?.loss ?? NaN);
-          await yieldToEventLoop();
-        },
-      },
-    });
-    seconds += Number(process.hrtime.bigint() - started) / 1e9;
-    progress.stop();
-    trainLoss = (history.history.loss as number[])[0];
-    tf.dispose([order, x, y]);
-  }
-  const xTest = tf.tensor2d(split.test.x, [split.test.count, dataset.features]);
-  const yTest = tf.tensor1d(split.test.y);
-  const evaluated = model.evaluate(xTest, yTest, { batchSize: 256 });
-  const [loss, accuracy] = (Array.isArray(evaluated) ? evaluated : [evaluated]).map((t) => t.dataSync()[0]);
-  tf.dispose([xTrain, yTrain, xTest, yTest, evaluated]);
+  hidden = options.hidden,
+  onEpoch?: (epoch: number) => void,
+): Promise<TrainedNetwork> {
+  const model = buildModel(variant, networkSpec(options, seed, hidden), dataset);
+  const initialAlpha = alphaSnapshot(model);
+  const label = variant === 'kaf' ? 'KAF' : variant === 'matched' ? `${options.baseline}+` : options.baseline;
+  const fit = await fitNetwork(model, split.train, split.validation, dataset.features, {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    seed,
+    patience: options.patience,
+    label,
+    progress,
+    onEpoch,
+  });
+  const classification = dataset.task === 'classification';
+  const validation: Evaluation | null = split.validation ? evaluate(model, split.validation, dataset.features, classification) : null;
   return {
     model,
     initialAlpha,
     result: {
       variant,
-      activation: variant === 'kaf' ? `KAF (D=${options.D}, ${options.kernel}, init ${options.init})` : options.baseline,
+      activation: activationName(variant, options, hidden),
       implementation: variant === 'kaf' ? (info().backends[tf.getBackend()] ?? 'unknown') : `tf.layers.activation`,
+      hidden,
       parameters: model.countParams(),
-      epochs: options.epochs,
-      secondsPerEpoch: seconds / options.epochs,
-      trainLoss,
-      testLoss: loss,
-      testAccuracy: dataset.task === 'classification' ? accuracy : null,
+      epochs: fit.epochs,
+      bestEpoch: fit.bestEpoch,
+      secondsPerEpoch: fit.secondsPerEpoch,
+      trainLoss: fit.trainLoss,
+      validationLoss: validation?.loss ?? null,
+      validationAccuracy: validation?.accuracy ?? null,
+      validationLossByEpoch: fit.validationLoss,
+      testLoss: NaN,
+      testAccuracy: null,
+      inferenceMsPer1000: inferenceMsPer1000(model, split.validation ?? split.train, dataset.features),
     },
   };
 }
 
+/** Scores a trained network on the test set (handed out once per split: see Split.readTest). */
+export function scoreOnTest(network: TrainedNetwork, test: Subset, dataset: Dataset): void {
+  const { loss, accuracy } = evaluate(network.model, test, dataset.features, dataset.task === 'classification');
+  network.result.testLoss = loss;
+  network.result.testAccuracy = accuracy;
+}
+
+const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
+
 export function formatTable(report: TrainReport): string {
   const classification = report.dataset.task === 'classification';
-  const header = ['network', 'activation', classification ? 'test accuracy' : 'test MSE*', 'test loss', 'params', 's/epoch', 'implementation'];
+  const validation = report.dataset.validation > 0;
+  const header = [
+    'network',
+    'activation',
+    ...(validation ? [classification ? 'val accuracy' : 'val loss'] : []),
+    classification ? 'test accuracy' : 'test MSE*',
+    'test loss',
+    'params',
+    's/epoch',
+    'ms/1000 inf',
+    'implementation',
+  ];
   const rows = report.results.map((r) => [
-    r.variant === 'kaf' ? 'kaf' : 'baseline',
+    r.variant,
     r.activation,
-    classification ? `${(100 * r.testAccuracy!).toFixed(2)}%` : r.testLoss.toFixed(4),
+    ...(validation ? [classification ? percent(r.validationAccuracy!) : r.validationLoss!.toFixed(4)] : []),
+    classification ? percent(r.testAccuracy!) : r.testLoss.toFixed(4),
     r.testLoss.toFixed(4),
     String(r.parameters),
     r.secondsPerEpoch.toFixed(2),
+    r.inferenceMsPer1000.toFixed(1),
     r.implementation,
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => cell.padEnd(widths[c]))
-      .join('  ')
-      .trimEnd();
   const d = report.dataset;
+  const stopped = report.results.filter((r) => r.epochs < report.options.epochs || r.bestEpoch < r.epochs);
   return [
-    `${d.name}: ${d.task}, ${d.features} features${d.classes ? `, ${d.classes} classes` : ''}; ${d.train} train / ${d.test} test (seed ${d.seed}); backend ${report.backend}; ${report.results[0].epochs} epochs, hidden ${report.options.hidden.join(',')}`,
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    `${d.name}: ${d.task}, ${d.features} features${d.classes ? `, ${d.classes} classes` : ''}; ${d.train} train / ${validation ? `${d.validation} validation / ` : ''}${d.test} test (seed ${d.seed}); backend ${report.backend}; ${report.options.epochs} epochs, hidden ${report.options.hidden.join(',')}`,
+    ...formatColumns(header, rows),
     ...(classification ? [] : ["* regression target standardised with the training set's mean and deviation"]),
+    ...stopped.map((r) => `early stopping: ${r.variant} ran ${r.epochs} epochs, kept epoch ${r.bestEpoch} (lowest validation loss)`),
   ].join('\n');
 }
 
-/** Mean and sample standard deviation. */
-function meanSd(values: number[]): { mean: number; sd: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
-  return { mean, sd: Math.sqrt(variance) };
+/** The KAF network's figures after the table: sparsity, pruning, neurons, compression. */
+export function formatKafFigures(report: TrainReport, classification: boolean): string {
+  const score = (p: { accuracy: number | null; loss: number }) => (classification ? percent(p.accuracy!) : `loss ${p.loss.toFixed(4)}`);
+  const { pruning, sparsity: sp } = report;
+  const lines = [
+    `sparsity: ${(100 * sp.fractionBelow).toFixed(1)}% of alpha below ${sp.tolerance} (${sp.layers.map((l) => `${l.layer} ${(100 * l.fractionBelow).toFixed(1)}%`).join(', ')}); pruned to zero: ${score(pruning.belowTolerance)} on the ${pruning.set} set`,
+    `pruning curve (${pruning.set} set; each layer's smallest |alpha| set to zero): ${pruning.points.map((p) => `${Math.round(100 * p.fraction)}% ${score(p)}`).join(', ')}`,
+  ];
+  for (const { layer, units } of report.neurons.layers) {
+    const monotone = units.filter((u) => u.monotone !== 'no').length;
+    const [most, least] = [units[0], units[units.length - 1]];
+    lines.push(
+      `${layer}: ${monotone} of ${units.length} neurons monotone on [-boundary, boundary]; moved most: neuron ${most.unit + 1} (rms ${most.distance.toFixed(3)}), least: neuron ${least.unit + 1} (rms ${least.distance.toFixed(3)})`,
+    );
+  }
+  const c = report.compressed;
+  if (c) {
+    const change = classification ? `${(100 * c.testAccuracyChange!).toFixed(2)} points` : `${c.testLossChange.toFixed(4)} loss`;
+    lines.push(
+      `compressed to D=${c.D}: test ${score({ accuracy: c.testAccuracy, loss: c.testLoss })} (${c.testAccuracyChange !== null && c.testAccuracyChange >= 0 ? '+' : ''}${change}), ${c.parameters} params, ${c.inferenceMsPer1000.toFixed(1)} vs ${c.fullInferenceMsPer1000.toFixed(1)} ms/1000; functions moved by at most ${Math.max(...c.layers.map((l) => l.maxChange)).toFixed(4)} (rms ${Math.max(...c.layers.map((l) => l.rmsChange)).toFixed(4)})`,
+    );
+  }
+  return lines.join('\n');
 }
 
 export interface SeedRun {
@@ -179,49 +230,57 @@ export interface SeedRun {
   results: RunResult[];
 }
 
+export interface VariantSummary {
+  testAccuracy: MeanSd | null;
+  testLoss: MeanSd;
+}
+
 export interface RepeatSummary {
   seeds: number[];
-  kaf: { testAccuracy: { mean: number; sd: number } | null; testLoss: { mean: number; sd: number } };
-  baseline: { testAccuracy: { mean: number; sd: number } | null; testLoss: { mean: number; sd: number } };
+  kaf: VariantSummary;
+  baseline: VariantSummary;
+  matched?: VariantSummary;
   /** Seeds where KAF beat the baseline (accuracy; test loss for regression), paired by seed. */
   kafAhead: number;
+  kafAheadOfMatched?: number;
 }
 
 export function summarise(runs: SeedRun[], classification: boolean): RepeatSummary {
   const of = (variant: Variant) => runs.map((r) => r.results.find((x) => x.variant === variant)!);
-  const stats = (variant: Variant) => ({
+  const stats = (variant: Variant): VariantSummary => ({
     testAccuracy: classification ? meanSd(of(variant).map((r) => r.testAccuracy!)) : null,
     testLoss: meanSd(of(variant).map((r) => r.testLoss)),
   });
-  const [kaf, baseline] = [of('kaf'), of('baseline')];
-  const kafAhead = kaf.filter((k, i) => (classification ? k.testAccuracy! > baseline[i].testAccuracy! : k.testLoss < baseline[i].testLoss)).length;
-  return { seeds: runs.map((r) => r.seed), kaf: stats('kaf'), baseline: stats('baseline'), kafAhead };
+  const ahead = (other: Variant) =>
+    of('kaf').filter((k, i) => (classification ? k.testAccuracy! > of(other)[i].testAccuracy! : k.testLoss < of(other)[i].testLoss)).length;
+  const matched = runs[0].results.some((r) => r.variant === 'matched');
+  return {
+    seeds: runs.map((r) => r.seed),
+    kaf: stats('kaf'),
+    baseline: stats('baseline'),
+    ...(matched ? { matched: stats('matched') } : {}),
+    kafAhead: ahead('baseline'),
+    ...(matched ? { kafAheadOfMatched: ahead('matched') } : {}),
+  };
 }
 
 export function formatSummary(report: TrainReport): string {
   const summary = report.summary!;
   const classification = report.dataset.task === 'classification';
-  const pm = (s: { mean: number; sd: number }, scale: number, digits: number, unit = '') =>
-    `${(scale * s.mean).toFixed(digits)} +- ${(scale * s.sd).toFixed(digits)}${unit}`;
-  const rows = (['kaf', 'baseline'] as const).map((variant) => {
-    const s = summary[variant];
+  const variants = report.results.map((r) => r.variant);
+  const rows = variants.map((variant) => {
+    const s = summary[variant]!;
     const activation = report.results.find((r) => r.variant === variant)!.activation;
-    return [variant, activation, classification ? pm(s.testAccuracy!, 100, 2, '%') : pm(s.testLoss, 1, 4), pm(s.testLoss, 1, 4)];
+    return [variant, activation, classification ? plusMinus(s.testAccuracy!, 100, 2, '%') : plusMinus(s.testLoss, 1, 4), plusMinus(s.testLoss, 1, 4)];
   });
   const header = ['network', 'activation', classification ? 'test accuracy' : 'test MSE*', 'test loss'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => cell.padEnd(widths[c]))
-      .join('  ')
-      .trimEnd();
   const n = summary.seeds.length;
+  const metric = classification ? 'test accuracy' : 'test loss';
   return [
-    `${n} seeds (${summary.seeds[0]} to ${summary.seeds[n - 1]}), each: the same split and batch order for both networks; mean +- sd over seeds`,
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
-    `KAF ahead in ${summary.kafAhead} of ${n} seeds (${classification ? 'test accuracy' : 'test loss'}, paired by seed)`,
+    `${n} seeds (${summary.seeds[0]} to ${summary.seeds[n - 1]}), each: the same split and batch order for every network; mean +- sd over seeds`,
+    ...formatColumns(header, rows),
+    `KAF ahead in ${summary.kafAhead} of ${n} seeds (${metric}, paired by seed)`,
+    ...(summary.kafAheadOfMatched !== undefined ? [`KAF ahead of the parameter-matched baseline in ${summary.kafAheadOfMatched} of ${n} seeds`] : []),
   ].join('\n');
 }
 
@@ -235,27 +294,64 @@ export async function runTrain(options: TrainOptions, out: (line: string) => voi
   }
 }
 
+interface FirstSeed {
+  kaf: TrainedNetwork;
+  sparsity: Sparsity;
+  pruning: PruningCurve;
+  neurons: NeuronReport;
+  compressed?: { model: tf.Sequential; result: CompressionResult };
+}
+
 async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (line: string) => void): Promise<TrainReport> {
   await selectBackend(options.backend);
   const dataset = loadDataset(options, out);
+  const classification = dataset.task === 'classification';
   const progress = createProgress();
   const runs: SeedRun[] = [];
-  let first: { kaf: Awaited<ReturnType<typeof trainOne>>; split: Split } | undefined;
+  let first: FirstSeed | undefined;
+  let firstSplit: Split | undefined;
   for (let r = 0; r < options.repeat; r++) {
-    const seedOptions = { ...options, seed: options.seed + r };
-    const split = splitDataset(dataset, seedOptions.seed, options.samples);
-    const kaf = await trainOne('kaf', seedOptions, dataset, split, progress);
-    const baseline = await trainOne('baseline', seedOptions, dataset, split, progress);
-    runs.push({ seed: seedOptions.seed, results: [kaf.result, baseline.result] });
-    baseline.model.dispose();
-    if (first === undefined) first = { kaf, split };
-    else kaf.model.dispose();
+    const seed = options.seed + r;
+    const split = splitDataset(dataset, seed, options.samples, { validationFraction: options.validationSplit });
+    const kaf = await trainNetwork('kaf', options, seed, dataset, split, progress);
+    const networks = [kaf, await trainNetwork('baseline', options, seed, dataset, split, progress)];
+    if (options.matchParams) {
+      const widths = matchedWidths(dataset.features, options.hidden, classification ? dataset.classes : 1, kaf.result.parameters);
+      networks.push(await trainNetwork('matched', options, seed, dataset, split, progress, widths));
+    }
+    // Every choice is made: the test set, once.
+    const test = split.readTest();
+    for (const network of networks) scoreOnTest(network, test, dataset);
+    runs.push({ seed, results: networks.map((n) => n.result) });
+    if (first === undefined) {
+      firstSplit = split;
+      first = {
+        kaf,
+        sparsity: sparsity(kaf.model, options.sparsityTolerance),
+        pruning: pruningCurve(
+          kaf.model,
+          split.validation ?? test,
+          split.validation ? 'validation' : 'test',
+          dataset.features,
+          classification,
+          options.sparsityTolerance,
+        ),
+        neurons: neuronReport(kaf.model, kaf.initialAlpha),
+      };
+      if (options.compressTo !== undefined) first.compressed = compress(kaf, options.compressTo, test, split, dataset);
+    } else {
+      kaf.model.dispose();
+    }
+    for (const network of networks.slice(1)) network.model.dispose();
     if (options.repeat > 1) {
-      const score = (x: RunResult) => (x.testAccuracy !== null ? `${(100 * x.testAccuracy).toFixed(2)}%` : x.testLoss.toFixed(4));
-      out(`seed ${seedOptions.seed}: kaf ${score(kaf.result)}, ${options.baseline} ${score(baseline.result)}`);
+      const score = (x: RunResult) => (x.testAccuracy !== null ? percent(x.testAccuracy) : x.testLoss.toFixed(4));
+      out(
+        `seed ${seed}: ${networks.map((n) => `${n.result.variant === 'kaf' ? 'kaf' : n.result.variant === 'matched' ? `${options.baseline} (matched)` : options.baseline} ${score(n.result)}`).join(', ')}`,
+      );
     }
   }
-  const { kaf, split } = first!;
+  const { kaf } = first!;
+  const split = firstSplit!;
   const report: TrainReport = {
     dataset: {
       name: dataset.name,
@@ -263,33 +359,36 @@ async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (lin
       features: dataset.features,
       classes: dataset.classes,
       train: split.train.count,
-      test: split.test.count,
+      validation: split.validation?.count ?? 0,
+      test: split.testCount,
       seed: split.seed,
     },
     backend: tf.getBackend(),
     options,
     results: runs[0].results,
-    ...(options.repeat > 1 ? { runs, summary: summarise(runs, dataset.task === 'classification') } : {}),
+    sparsity: first!.sparsity,
+    pruning: first!.pruning,
+    neurons: first!.neurons,
+    ...(first!.compressed ? { compressed: first!.compressed.result } : {}),
+    ...(options.repeat > 1 ? { runs, summary: summarise(runs, classification) } : {}),
     files: [],
   };
   const write = (name: string, data: string | Buffer) => {
     fs.writeFileSync(output.path(name), data);
     report.files.push(path.join(options.out, name));
   };
-  await kaf.model.save(directorySaveHandler(output.path('model')));
-  report.files.push(path.join(options.out, 'model', 'model.json'), path.join(options.out, 'model', 'weights.bin'));
-  const learned = firstKafAlpha(kaf.model);
-  if (learned && kaf.initialAlpha) {
-    const svg = activationGridSvg({
-      title: `Learned activations of ${learned.layer.name} (${dataset.name}, ${options.epochs} epochs)`,
-      alphaInitial: kaf.initialAlpha,
-      alphaLearned: learned.alpha,
-      units: learned.alpha.length / options.D,
-      D: options.D,
-      boundary: learned.layer.boundary,
-      gamma: learned.layer.gamma,
-      kernel: learned.layer.kernel,
-    });
+  await saveModel(kaf.model, output, 'model', report.files, options.out);
+  if (first!.compressed) {
+    await saveModel(first!.compressed.model, output, `model-d${first!.compressed.result.D}`, report.files, options.out);
+    first!.compressed.model.dispose();
+  }
+  const svg = activationsPicture(
+    kaf.model,
+    kaf.initialAlpha,
+    first!.neurons,
+    `Learned activations of kaf_1 (${dataset.name}, ${options.epochs} epochs): most and least changed`,
+  );
+  if (svg) {
     write('activations.svg', svg);
     const { png, reason } = svgToPng(svg);
     if (png) write('activations.png', png);
@@ -299,7 +398,42 @@ async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (lin
   output.commit();
   kaf.model.dispose();
   out(formatTable(report));
+  out(formatKafFigures(report, classification));
   if (report.summary) out(formatSummary(report));
-  out(`wrote ${report.files.join(', ')}${options.repeat > 1 ? ` (model and plot: seed ${options.seed})` : ''}`);
+  out(`wrote ${report.files.join(', ')}${options.repeat > 1 ? ` (models and plot: seed ${options.seed})` : ''}`);
   return report;
+}
+
+/** Saves a model into the run's folder as NAME/model.json + weights.bin. */
+export async function saveModel(model: tf.LayersModel, output: RunOutput, name: string, files: string[], shownDir: string): Promise<void> {
+  await model.save(directorySaveHandler(output.path(name)));
+  files.push(path.join(shownDir, name, 'model.json'), path.join(shownDir, name, 'weights.bin'));
+}
+
+/** The KAF network refitted to D points, scored on the same test set, timed beside the full one. */
+export function compress(kaf: TrainedNetwork, D: number, test: Subset, split: Split, dataset: Dataset): { model: tf.Sequential; result: CompressionResult } {
+  const classification = dataset.task === 'classification';
+  const compressed = compressNetwork(kaf.model, D, classification);
+  const scored = evaluate(compressed.model, test, dataset.features, classification);
+  const timingSet = split.validation ?? split.train;
+  // Timed in turn, three times each: the machine's noise hits both alike.
+  const [full, small] = [[] as number[], [] as number[]];
+  for (let i = 0; i < 3; i++) {
+    full.push(inferenceMsPer1000(kaf.model, timingSet, dataset.features));
+    small.push(inferenceMsPer1000(compressed.model, timingSet, dataset.features));
+  }
+  return {
+    model: compressed.model,
+    result: {
+      D,
+      layers: compressed.layers,
+      parameters: compressed.model.countParams(),
+      testLoss: scored.loss,
+      testAccuracy: scored.accuracy,
+      testAccuracyChange: classification ? scored.accuracy! - kaf.result.testAccuracy! : null,
+      testLossChange: scored.loss - kaf.result.testLoss,
+      inferenceMsPer1000: Math.min(...small),
+      fullInferenceMsPer1000: Math.min(...full),
+    },
+  };
 }
