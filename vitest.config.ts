@@ -9,6 +9,8 @@ const e2e = [
   'test/package.install.test.ts',
   'test/browser.demo.test.ts',
   'test/cli.train.test.ts',
+  'test/cli.tune.test.ts',
+  'test/cli.tune.report.test.ts',
   'test/readme.snippets.test.ts',
   'test/tensorflow.contract.test.ts',
 ];

@@ -313,7 +313,7 @@ describe('tfjs-kaf train', () => {
 
 describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
   const cases: [string, () => string[], RegExp][] = [
-    ['unknown command', () => ['fit'], /^tfjs-kaf: unknown command 'fit' \(expected: train; see tfjs-kaf --help\)$/],
+    ['unknown command', () => ['fit'], /^tfjs-kaf: unknown command 'fit' \(expected: train, tune; see tfjs-kaf --help\)$/],
     ['unknown option', () => ['train', '--epoch', '3'], /^tfjs-kaf: Unknown option '--epoch'/],
     ['bad number', () => ['train', '--epochs', 'many'], /^tfjs-kaf: --epochs must be a positive integer, received 'many'$/],
     ['bad hidden', () => ['train', '--hidden', '64,x'], /^tfjs-kaf: --hidden must be comma-separated positive integers, received '64,x'$/],

@@ -3,8 +3,8 @@
 // trace (set TFJS_KAF_DEBUG=1 to see one).
 import * as path from 'node:path';
 
-import { parseTrainArgs } from './args';
-import { TRAIN_USAGE, USAGE } from './usage';
+import { parseTrainArgs, parseTuneArgs } from './args';
+import { TRAIN_USAGE, TUNE_USAGE, USAGE } from './usage';
 import { CliError } from './errors';
 
 function version(): string {
@@ -46,7 +46,16 @@ async function main(argv: string[]): Promise<number> {
     await runTrain(options);
     return 0;
   }
-  throw new CliError(`unknown command '${command}' (expected: train; see tfjs-kaf --help)`);
+  if (command === 'tune') {
+    const options = parseTuneArgs(rest);
+    if (options === null) {
+      console.log(TUNE_USAGE);
+      return 0;
+    }
+    const { runTune } = await loadCommand('tune', () => import('./tune'));
+    return await runTune(options);
+  }
+  throw new CliError(`unknown command '${command}' (expected: train, tune; see tfjs-kaf --help)`);
 }
 
 main(process.argv.slice(2)).then(
