@@ -266,7 +266,14 @@ describe('tfjs-kaf train', () => {
     const gamma = Math.fround(layer.gamma);
     const initial = kafLib.ridgeInit('elu', { D: 20, boundary: 2, gamma: layer.gamma });
     const f = (row: ArrayLike<number>, x: number) => d.reduce((sum, di, i) => sum + row[i] * Math.exp(-gamma * (x - Math.fround(di)) ** 2), 0);
-    const units = results.neurons.layers[0].units as { unit: number; distance: number; monotone: string; range: number[]; alphaL1: number }[];
+    const units = results.neurons.layers[0].units as {
+      unit: number;
+      distance: number;
+      monotone: string;
+      initialMonotone: string;
+      range: number[];
+      alphaL1: number;
+    }[];
     expect(units.map((u) => u.unit).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     for (let k = 1; k < units.length; k++) expect(units[k - 1].distance).toBeGreaterThanOrEqual(units[k].distance);
     for (const u of units) {
@@ -286,6 +293,12 @@ describe('tfjs-kaf train', () => {
       const steps = ys.slice(1).map((y, i) => y - ys[i]);
       const expected = steps.every((step) => step >= -slack) ? 'increasing' : steps.every((step) => step <= slack) ? 'decreasing' : 'no';
       expect(u.monotone).toBe(expected);
+      const start = xs.map((x) => f(initial, x));
+      const startSlack = 1e-6 * (Math.max(...start) - Math.min(...start));
+      const startSteps = start.slice(1).map((y, i) => y - start[i]);
+      expect(u.initialMonotone).toBe(
+        startSteps.every((step) => step >= -startSlack) ? 'increasing' : startSteps.every((step) => step <= startSlack) ? 'decreasing' : 'no',
+      );
     }
     // The picture draws the most- and least-changed neurons.
     const svg = fs.readFileSync(path.join(out, 'activations.svg'), 'utf8');

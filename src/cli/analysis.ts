@@ -95,6 +95,15 @@ export function pruningCurve(
   }
 }
 
+export type Monotone = 'increasing' | 'decreasing' | 'no';
+
+/** 'increasing' / 'decreasing' when every step of ys is so, to 1e-6 of their range. */
+function monotoneOf(ys: number[]): Monotone {
+  const slack = 1e-6 * Math.max(Math.max(...ys) - Math.min(...ys), 1e-12);
+  const steps = ys.slice(1).map((y, i) => y - ys[i]);
+  return steps.every((s) => s >= -slack) ? 'increasing' : steps.every((s) => s <= slack) ? 'decreasing' : 'no';
+}
+
 export interface UnitSummary {
   layer: string;
   /** 0-based unit (neuron or channel) index in its layer. */
@@ -104,7 +113,9 @@ export interface UnitSummary {
   /** Largest |f_learned - f_initial| there. */
   maxChange: number;
   /** Whether f_learned is non-decreasing (or non-increasing) over [-boundary, boundary], to 1e-6 of its range. */
-  monotone: 'increasing' | 'decreasing' | 'no';
+  monotone: Monotone;
+  /** The same of the initial function (a ridge fit bends back at -boundary: ELU's and tanh's are 'no'). */
+  initialMonotone: Monotone;
   /** min and max of f_learned over [-boundary, boundary]. */
   range: [number, number];
   /** sum |alpha[unit, :]|. */
@@ -135,11 +146,17 @@ export function unitSummaries(layer: KAF, initialAlpha: Float32Array): UnitSumma
       maxChange = Math.max(maxChange, change);
     }
     const range: [number, number] = [Math.min(...learned), Math.max(...learned)];
-    const slack = 1e-6 * Math.max(range[1] - range[0], 1e-12);
-    const steps = learned.slice(1).map((y, i) => y - learned[i]);
-    const monotone = steps.every((s) => s >= -slack) ? 'increasing' : steps.every((s) => s <= slack) ? 'decreasing' : 'no';
     const alphaL1 = row(alpha).reduce((sum, v) => sum + Math.abs(v), 0);
-    summaries.push({ layer: layer.name, unit, distance: Math.sqrt(squares / xs.length), maxChange, monotone, range, alphaL1 });
+    summaries.push({
+      layer: layer.name,
+      unit,
+      distance: Math.sqrt(squares / xs.length),
+      maxChange,
+      monotone: monotoneOf(learned),
+      initialMonotone: monotoneOf(initial),
+      range,
+      alphaL1,
+    });
   }
   return summaries.sort((a, b) => b.distance - a.distance || a.unit - b.unit);
 }

@@ -86,10 +86,13 @@ export function kafParameters(hidden: number[], D: number): number {
  * closest to `target` (the KAF network's: the baseline then pays for its widths what KAF pays for
  * its alpha).
  */
+/** The widest a matched baseline is searched: 64x the KAF network's widths. */
+const MAX_WIDTH_SCALE = 64;
+
 export function matchedWidths(features: number, hidden: number[], outputs: number, target: number): number[] {
   let best = hidden;
   let bestGap = Math.abs(denseParameters(features, hidden, outputs) - target);
-  for (let scale = 1; scale <= 64; scale *= 1.001) {
+  for (let scale = 1; scale < MAX_WIDTH_SCALE; scale *= 1.001) {
     const widths = hidden.map((units) => Math.max(1, Math.round(units * scale)));
     const count = denseParameters(features, widths, outputs);
     const gap = Math.abs(count - target);

@@ -67,7 +67,8 @@ export function activationGridSvg(input: ActivationPlotInput): string {
       `<line x1="${px(0)}" x2="${px(0)}" y1="${y0 + 12}" y2="${y0 + 12 + h}" stroke="#ccc"/>`,
       `<path d="${path(initial)}" fill="none" stroke="#999" stroke-width="1.2" stroke-dasharray="4 3"/>`,
       `<path d="${path(learned)}" fill="none" stroke="#1f5fbf" stroke-width="1.8"/>`,
-      `<text x="${x0}" y="${y0 + 9}" font-size="10" fill="#333">${escapeXml(caption)} (y from ${lo.toFixed(2)} to ${hi.toFixed(2)})</text>`,
+      // A chosen neuron's caption is longer: its range goes short ("most n3, rms 0.63; y -0.95..3.77").
+      `<text x="${x0}" y="${y0 + 9}" font-size="10" fill="#333">${escapeXml(caption)}${input.selected ? `; y ${lo.toFixed(2)}..${hi.toFixed(2)}` : ` (y from ${lo.toFixed(2)} to ${hi.toFixed(2)})`}</text>`,
       `</g>`,
     );
   }

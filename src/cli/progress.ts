@@ -52,7 +52,10 @@ export interface GridProgress {
 class TerminalGridProgress implements GridProgress {
   private bar: SingleBar | null = null;
 
-  constructor(private readonly Bar: typeof SingleBar) {}
+  constructor(
+    private readonly Bar: typeof SingleBar,
+    private readonly stream: NodeJS.WriteStream,
+  ) {}
 
   update(done: number, total: number, elapsedSeconds: number, leftSeconds: number, doing: string): void {
     // Work in hundredths of a run, so that the bar moves with every epoch.
@@ -61,7 +64,7 @@ class TerminalGridProgress implements GridProgress {
     if (this.bar === null) {
       this.bar = new this.Bar({
         format: 'tune |{bar}| {runs} runs | {elapsed} spent, about {left} left | {doing}',
-        stream: process.stderr,
+        stream: this.stream,
         hideCursor: true,
         clearOnComplete: true,
       });
@@ -79,5 +82,5 @@ class TerminalGridProgress implements GridProgress {
 
 export function createGridProgress(stream: NodeJS.WriteStream = process.stderr): GridProgress | null {
   const Bar = stream.isTTY ? optionalPackage<typeof import('cli-progress')>('cli-progress')?.SingleBar : undefined;
-  return Bar ? new TerminalGridProgress(Bar) : null;
+  return Bar ? new TerminalGridProgress(Bar, stream) : null;
 }

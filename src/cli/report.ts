@@ -168,7 +168,8 @@ export function reportHtml(report: TuneReport, activationsSvg: string): string {
       page.num(`neurons.layers.${l}.units.${i}.alphaL1`, 'f2'),
     ]);
     const monotone = layer.units.filter((u) => u.monotone !== 'no').length;
-    return `<h3>${escapeHtml(layer.layer)}: ${monotone} of ${layer.units.length} neurons monotone</h3>\n${table(['neuron (most moved first)', 'rms change', 'max change', 'monotone', 'range on [-b, b]', '|alpha|<sub>1</sub>'], rows)}`;
+    const initially = layer.units.filter((u) => u.initialMonotone !== 'no').length;
+    return `<h3>${escapeHtml(layer.layer)}: ${monotone} of ${layer.units.length} neurons monotone on [-boundary, boundary] (${initially} at the start)</h3>\n${table(['neuron (most moved first)', 'rms change', 'max change', 'monotone', 'range on [-b, b]', '|alpha|<sub>1</sub>'], rows)}`;
   });
   const c = report.compressed;
   const compression = c
@@ -208,12 +209,12 @@ ${table(['', 'D', 'gamma', 'kernel', 'L1', 'boundary', `validation ${metric}`, '
 ${skipped}
 
 <h2>Sparsity and pruning</h2>
-<p>${page.num('sparsity.fractionBelow', 'pct2')} of the chosen network's mixing weights are below ${escapeHtml(String(report.options.sparsityTolerance))} in magnitude; setting them to zero gives a validation ${metric} of ${classification ? page.num('pruning.belowTolerance.accuracy', 'pct2') : page.num('pruning.belowTolerance.loss', 'f4')}.</p>
+<p>The chosen configuration's first-seed network (seed ${page.num('seeds.0', 'int')}, on its validation split): ${page.num('sparsity.fractionBelow', 'pct2')} of its mixing weights are below ${escapeHtml(String(report.options.sparsityTolerance))} in magnitude; setting them to zero gives a validation ${metric} of ${classification ? page.num('pruning.belowTolerance.accuracy', 'pct2') : page.num('pruning.belowTolerance.loss', 'f4')}.</p>
 ${pruningChart(report)}
 ${table(['alpha set to zero', `validation ${metric}`], pruningRows)}
 
 <h2>What the neurons learned</h2>
-<p>Learned (solid) over initial (dashed) functions of the first KAF layer's most- and least-changed neurons.</p>
+<p>The same network: learned (solid) over initial (dashed) functions of the first KAF layer's most- and least-changed neurons.</p>
 <div class="activations">${activationsSvg.replace(/^<\?xml[^>]*>/, '')}</div>
 ${neuronSections.join('\n')}
 ${compression}

@@ -210,9 +210,10 @@ export function formatKafFigures(report: TrainReport, classification: boolean): 
   ];
   for (const { layer, units } of report.neurons.layers) {
     const monotone = units.filter((u) => u.monotone !== 'no').length;
+    const initially = units.filter((u) => u.initialMonotone !== 'no').length;
     const [most, least] = [units[0], units[units.length - 1]];
     lines.push(
-      `${layer}: ${monotone} of ${units.length} neurons monotone on [-boundary, boundary]; moved most: neuron ${most.unit + 1} (rms ${most.distance.toFixed(3)}), least: neuron ${least.unit + 1} (rms ${least.distance.toFixed(3)})`,
+      `${layer}: ${monotone} of ${units.length} neurons monotone on [-boundary, boundary] (${initially} at the start); moved most: neuron ${most.unit + 1} (rms ${most.distance.toFixed(3)}), least: neuron ${least.unit + 1} (rms ${least.distance.toFixed(3)})`,
     );
   }
   const c = report.compressed;
