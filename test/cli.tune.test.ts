@@ -159,6 +159,33 @@ describe('tfjs-kaf tune', () => {
   });
 });
 
+describe('tfjs-kaf tune on a regression CSV', () => {
+  it('chooses the lowest validation loss and compares test losses (negative is better)', () => {
+    const lines = ['x1,x2,noise,y'];
+    for (let i = 0; i < 200; i++) {
+      const [a, b, c] = [Math.sin(i), Math.cos(i * 1.3), ((i * 37) % 11) / 11];
+      lines.push(`${a.toFixed(4)},${b.toFixed(4)},${c.toFixed(4)},${(Math.sin(3 * a) + b * b).toFixed(5)}`);
+    }
+    const file = path.join(work, 'regression.csv');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const dir = path.join(work, 'regression');
+    const run = cli('tune', '--quick', '--data', file, '--out', dir);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'tune.json'), 'utf8'));
+    expect(report.criterion).toBe('validation loss');
+    const best = [...report.configurations].sort((a, b) => a.validation.loss.mean - b.validation.loss.mean)[0];
+    expect(report.choice.id).toBe(best.id);
+    expect(report.choice.why).toMatch(/has the lowest mean validation loss, .*(higher|tied)/);
+    const [kaf, baseline] = report.test.networks;
+    expect(kaf.accuracy).toBeNull();
+    expectMeanSd(
+      report.test.gains[0].difference,
+      kaf.loss.map((l: number, i: number) => l - baseline.loss[i]),
+    );
+    expect(report.test.gains[0].wins).toBe(kaf.loss.filter((l: number, i: number) => l < baseline.loss[i]).length);
+  });
+});
+
 // Which configurations the budget skips is tested on a scripted clock (cli.budget.test.ts).
 describe('tfjs-kaf tune: the budget, Ctrl-C', () => {
   it('refuses, before training, a budget too short for the baseline, one configuration and the final phase', () => {

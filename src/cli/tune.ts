@@ -518,7 +518,7 @@ class Tuning {
         : gap < noise
           ? ': within one standard deviation, so the two are not told apart by these seeds'
           : `: ${(gap / noise).toFixed(1)} standard deviations behind`;
-    return `${text}; the runner-up #${runnerUp.id} (${describeSettings(runnerUp.settings)}) ${value(runnerUp)}, ${(scale * gap).toFixed(chosen.validation.accuracy ? 2 : 4)}${chosen.validation.accuracy ? ' points' : ''} lower${verdict}`;
+    return `${text}; the runner-up #${runnerUp.id} (${describeSettings(runnerUp.settings)}) ${value(runnerUp)}, ${(scale * gap).toFixed(chosen.validation.accuracy ? 2 : 4)}${chosen.validation.accuracy ? ' points lower' : ' higher'}${verdict}`;
   }
 }
 
