@@ -19,7 +19,7 @@ import { createGridProgress, createProgress } from './progress';
 import { BudgetPlan, CostModel } from './budget';
 import { reportHtml } from './report';
 import { formatColumns, duration, type MeanSd, meanSd, plusMinus } from './table';
-import { compress, loadDataset, type RunResult, saveModel, scoreOnTest, selectBackend, type TrainedNetwork, trainNetwork } from './train';
+import { compress, loadDataset, networkSpec, type RunResult, saveModel, scoreOnTest, selectBackend, type TrainedNetwork, trainNetwork } from './train';
 
 /** One network trained on one seed's split, as tune.json records it. */
 export interface SeedScore {
@@ -154,15 +154,7 @@ const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
  */
 const CALIBRATION_BATCHES = 50;
 async function secondsPerEpoch(options: TrainOptions, variant: 'kaf' | 'baseline', dataset: Dataset, split: Split): Promise<number> {
-  const spec = {
-    hidden: options.hidden,
-    seed: options.seed,
-    learningRate: options.learningRate,
-    baseline: options.baseline,
-    init: options.init,
-    l2: options.l2,
-    kaf: options,
-  };
+  const spec = networkSpec(options, options.seed);
   const model = buildModel(variant, spec, dataset);
   const rows = Math.min(split.train.count, options.batchSize * CALIBRATION_BATCHES);
   const x = tf.tensor2d(split.train.x.subarray(0, rows * dataset.features), [rows, dataset.features]);
