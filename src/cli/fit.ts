@@ -13,6 +13,8 @@ export interface FitOptions {
   seed: number;
   /** Stop after this many epochs without a lower validation loss; the best epoch's weights are kept. */
   patience?: number;
+  /** Whether the validation scores include accuracy. */
+  classification: boolean;
   label: string;
   progress: EpochProgress;
   /** Called after every epoch (tune's grid progress). */
@@ -28,6 +30,8 @@ export interface FitResult {
   trainLoss: number;
   /** Validation loss after each epoch (empty without a validation set). */
   validationLoss: number[];
+  /** The validation scores of the weights the network has (null without a validation set). */
+  validation: Evaluation | null;
 }
 
 export interface Evaluation {
@@ -62,7 +66,7 @@ export async function fitNetwork(model: tf.LayersModel, train: Subset, validatio
   const xTrain = tf.tensor2d(train.x, [train.count, features]);
   const yTrain = tf.tensor1d(train.y);
   const batches = Math.ceil(train.count / options.batchSize);
-  const validationLoss: number[] = [];
+  const scores: Evaluation[] = [];
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
   let seconds = 0;
   let trainLoss = NaN;
@@ -93,8 +97,8 @@ export async function fitNetwork(model: tf.LayersModel, train: Subset, validatio
       tf.dispose([order, x, y]);
       options.onEpoch?.(epoch);
       if (validation === null) continue;
-      const loss = evaluate(model, validation, features, false).loss;
-      validationLoss.push(loss);
+      scores.push(evaluate(model, validation, features, options.classification));
+      const loss = scores[epoch - 1].loss;
       if (options.patience === undefined) continue;
       if (best === null || loss < best.loss) {
         if (best) tf.dispose(best.weights);
@@ -104,7 +108,15 @@ export async function fitNetwork(model: tf.LayersModel, train: Subset, validatio
       }
     }
     if (best && best.epoch !== epoch) model.setWeights(best.weights);
-    return { epochs: epoch, bestEpoch: best?.epoch ?? epoch, secondsPerEpoch: seconds / epoch, trainLoss, validationLoss };
+    const bestEpoch = best?.epoch ?? epoch;
+    return {
+      epochs: epoch,
+      bestEpoch,
+      secondsPerEpoch: seconds / epoch,
+      trainLoss,
+      validationLoss: scores.map((s) => s.loss),
+      validation: scores[bestEpoch - 1] ?? null,
+    };
   } finally {
     if (best) tf.dispose(best.weights);
     tf.dispose([xTrain, yTrain]);

@@ -11,7 +11,7 @@ import { type PruningCurve, pruningCurve, type Sparsity, sparsity } from './anal
 import { activationsPicture, alphaSnapshot, compressNetwork, type NeuronReport, neuronReport } from './artifacts';
 import { type Dataset, loadCsv, loadIris, loadMnist, type Split, splitDataset, type Subset } from './datasets';
 import { CliError } from './errors';
-import { type Evaluation, evaluate, fitNetwork, inferenceMsPer1000 } from './fit';
+import { evaluate, fitNetwork, inferenceMsPer1000 } from './fit';
 import { directorySaveHandler } from './model_io';
 import { buildModel, matchedWidths, type NetworkSpec, type Variant } from './models';
 import { RunOutput } from './output';
@@ -127,12 +127,13 @@ export async function trainNetwork(
     batchSize: options.batchSize,
     seed,
     patience: options.patience,
+    classification: dataset.task === 'classification',
     label,
     progress,
     onEpoch,
   });
-  const classification = dataset.task === 'classification';
-  const validation: Evaluation | null = split.validation ? evaluate(model, split.validation, dataset.features, classification) : null;
+  // The kept epoch's validation scores, as early stopping measured them.
+  const validation = fit.validation;
   return {
     model,
     initialAlpha,
