@@ -45,7 +45,7 @@ let lastYield = 0;
  * Lets the event loop run every 100 ms: fit() on the cpu backend chains only microtasks, and a
  * Ctrl-C (SIGINT, whose handler saves or discards --out) is delivered only between macrotasks.
  */
-export async function yieldToEventLoop(): Promise<void> {
+async function yieldToEventLoop(): Promise<void> {
   const now = Date.now();
   if (now - lastYield < 100) return;
   lastYield = now;

@@ -36,11 +36,12 @@ class TerminalProgress implements EpochProgress {
   }
 }
 
-const silent: EpochProgress = { start() {}, update() {}, stop() {} };
+/** No bar (tune draws its own over the grid). */
+export const SILENT_PROGRESS: EpochProgress = { start() {}, update() {}, stop() {} };
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): EpochProgress {
   const Bar = stream.isTTY ? optionalPackage<typeof import('cli-progress')>('cli-progress')?.SingleBar : undefined;
-  return Bar ? new TerminalProgress(Bar) : silent;
+  return Bar ? new TerminalProgress(Bar) : SILENT_PROGRESS;
 }
 
 /** tune's bar over the whole grid: runs done, time spent and an estimate of the time left. */

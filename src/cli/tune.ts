@@ -15,7 +15,7 @@ import { evaluate } from './fit';
 import { buildModel, matchedWidths } from './models';
 import { RunOutput } from './output';
 import { svgToPng } from './plot';
-import { createGridProgress, createProgress } from './progress';
+import { createGridProgress, SILENT_PROGRESS } from './progress';
 import { BudgetPlan, CostModel } from './budget';
 import { reportHtml } from './report';
 import { formatColumns, duration, type MeanSd, meanSd, plusMinus } from './table';
@@ -305,10 +305,10 @@ class Tuning {
     let runsDone = 0;
     let plannedLeft = baselineCost + configCosts.reduce((a, b) => a + b, 0) + finalCost;
     const bar = createGridProgress();
-    const silent = createProgress({ isTTY: false } as NodeJS.WriteStream);
     const trainSeeds = async (settings: KafSettings | null, variant: 'kaf' | 'baseline' | 'matched', name: string, hidden?: number[]) => {
       const networks: TrainedNetwork[] = [];
-      const runCost = cost.run(variant === 'kaf' ? settings : null);
+      // As the plan costs it: the matched baseline is a share of the final phase.
+      const runCost = variant === 'kaf' ? cost.run(settings) : variant === 'matched' ? finalCost / repeats : cost.run(null);
       for (let r = 0; r < repeats; r++) {
         const runStarted = this.elapsed();
         const onEpoch = (epoch: number) =>
@@ -320,7 +320,7 @@ class Tuning {
             `${name} seed ${seeds[r]} epoch ${epoch}/${options.epochs}`,
           );
         const trainOptions = configOptions(options, settings ?? configs[0]);
-        networks.push(await trainNetwork(variant, trainOptions, seeds[r], dataset, splits[r], silent, hidden ?? options.hidden, onEpoch));
+        networks.push(await trainNetwork(variant, trainOptions, seeds[r], dataset, splits[r], SILENT_PROGRESS, hidden ?? options.hidden, onEpoch));
         cost.record(runCost, this.elapsed() - runStarted);
         plannedLeft -= runCost;
         runsDone++;
