@@ -88,7 +88,69 @@ describe('ridgeInit', () => {
       expect(y).toBeCloseTo(f(di), 9);
     }
     expect(kafLib.ridgeInit('tanh', { kernel: 'softplus', D: 8 })).toHaveLength(8);
-    expect(kafLib.ridgeInit('tanh', { kernel: 'relu', D: 8 })).toHaveLength(8);
+    expect(kafLib.ridgeInit('sigmoid', { kernel: 'relu', D: 8 })).toHaveLength(8);
+  });
+
+  // Every kernel x every named activation x D x boundary: a fresh layer, run through the op as a
+  // model runs it, starts within the stated tolerance of the activation on [-boundary, boundary]
+  // (10% of the activation's range there, or of its largest |value| when larger), or the layer is
+  // refused where it is written, with an error naming the kernel, D and the activation.
+  const tolerance = (f: (x: number) => number, b: number) => {
+    const ys = Array.from({ length: 601 }, (_, s) => f(-b + (2 * b * s) / 600));
+    return 0.1 * Math.max(Math.max(...ys) - Math.min(...ys), ...ys.map(Math.abs));
+  };
+  for (const kernel of ['gaussian', 'relu', 'softplus'] as const) {
+    it(`kernel ${kernel}: a fresh layer starts as each named activation within tolerance, or is refused clearly`, () => {
+      const refused: string[] = [];
+      for (const D of [10, 20, 40]) {
+        for (const boundary of [1, 3, 5]) {
+          for (const name of ACTIVATION_NAMES) {
+            let layer;
+            try {
+              layer = kafLib.layers.kaf({ dictSize: D, boundary, kernel, alphaInitializer: name });
+            } catch (err) {
+              expect((err as Error).message).toMatch(new RegExp(`kernel '${kernel}', D ${D} on \\[-${boundary}, ${boundary}\\] cannot start as ${name}: the closest it comes is [\\d.e-]+ away`));
+              refused.push(`${name}@${D},${boundary}`);
+              continue;
+            }
+            const xs = tf.linspace(-boundary, boundary, 601).reshape([601, 1]);
+            const ys = (layer.apply(xs) as tf.Tensor).dataSync();
+            const x = xs.dataSync();
+            const worst = Math.max(...Array.from(x, (v, i) => Math.abs(ys[i] - ACTIVATIONS[name](v))));
+            // The op computes in float32: a few ulps of the output on top of the fit.
+            expect(worst, `${kernel} ${name} D ${D} boundary ${boundary}`).toBeLessThanOrEqual(tolerance(ACTIVATIONS[name], boundary) + 1e-5 * boundary);
+            tf.dispose([xs, layer.getWeights()]);
+          }
+        }
+      }
+      // A relu-kernel unit sum_i alpha_i max(0, x - d_i) is exactly 0 at x = d_0 = -boundary, whatever
+      // alpha: every activation further than the tolerance from 0 there must be refused.
+      if (kernel === 'relu') {
+        for (const D of [10, 20, 40])
+          for (const boundary of [1, 3, 5])
+            for (const name of ACTIVATION_NAMES)
+              if (Math.abs(ACTIVATIONS[name](-boundary)) > tolerance(ACTIVATIONS[name], boundary)) expect(refused).toContain(`${name}@${D},${boundary}`);
+        // At the defaults (D 20, boundary 3): elu, tanh and identity are refused, relu, sigmoid and swish are not.
+        expect(refused.filter((r) => r.endsWith('@20,3')).sort()).toEqual(['elu@20,3', 'identity@20,3', 'tanh@20,3']);
+      } else {
+        // The gaussian and softplus kernels reproduce every named activation from D 10 on.
+        expect(refused).toEqual([]);
+      }
+    });
+  }
+
+  it('refuses a saved model whose KafRidge cannot start as its activation, and ridgeInit itself', async () => {
+    // A model.json holding a relu-kernel KAF whose initializer names elu (as earlier versions saved it).
+    const model = tf.sequential({ layers: [kafLib.layers.kaf({ inputShape: [2], kernel: 'relu', alphaInitializer: 'relu' })] });
+    const text = JSON.stringify(model.toJSON(null, false));
+    expect(text).toContain('"class_name":"KafRidge","config":{"activation":"relu"');
+    const json = JSON.parse(text.replace('"class_name":"KafRidge","config":{"activation":"relu"', '"class_name":"KafRidge","config":{"activation":"elu"')) as object;
+    await expect(tf.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON)).rejects.toThrow(
+      /kernel 'relu', D 20 on \[-3, 3\] cannot start as elu: the closest it comes is 0\.95\d* away \(at x = -3\)/,
+    );
+    model.dispose();
+    expect(() => kafLib.ridgeInit('elu', { kernel: 'relu' })).toThrow(/relu-kernel units are 0 at x <= -boundary/);
+    expect(() => kafLib.ridgeInit('tanh', { D: 2 })).toThrow(/kernel 'gaussian', D 2 on \[-3, 3\] cannot start as tanh/);
   });
 
   it('rejects bad arguments', () => {
@@ -302,6 +364,24 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     expect(kafLib.compressKaf(wide, 40).maxChange).toBeLessThan(1e-3);
     expect(() => kafLib.compressKaf(wide, 1)).toThrow('compressKaf: dictSize must be an integer in [2, 1024], received 1');
     expect(() => kafLib.compressKaf(kafLib.layers.kaf(), 8)).toThrow(/compressKaf: the layer is not built yet/);
+    model.dispose();
+  });
+
+  it('compressKaf refuses what it does not support before any work, and takes every dictSize it accepts', () => {
+    const model = tf.sequential({
+      layers: [kafLib.layers.kaf({ inputShape: [4], dictSize: 8, alphaInitializer: 'tanh' }), kafLib.layers.kaf2d({ dictSize: 5 })],
+    });
+    const [one, two] = model.layers as [kafLib.KAF, kafLib.KAF];
+    // A KAF2D unit is a function of two inputs: no 1-D layer stands for it.
+    expect(() => kafLib.compressKaf(two, 3)).toThrow('compressKaf: a KAF2D layer is not supported (its units are functions of two inputs); it takes a KAF layer');
+    expect(() => kafLib.compressKaf(tf.layers.dense({ units: 2 }) as unknown as kafLib.KAF, 3)).toThrow(/compressKaf: layer must be a KAF layer, received /);
+    expect(() => kafLib.compressKaf(one, 4, null as unknown as object)).toThrow('compressKaf: options must be an object, received null');
+    // samples is bounded (it sizes a samples x dictSize matrix): 2e7 is refused at once, not a heap abort.
+    expect(() => kafLib.compressKaf(one, 4, { samples: 2e7 })).toThrow('compressKaf: options.samples must be an integer in [dictSize (4), 65536], received 20000000');
+    // Above 512 points of dictionary the default grid grows with it: every dictSize the check accepts runs.
+    const big = kafLib.compressKaf(one, 600);
+    expect(big.layer.dictSize).toBe(600);
+    expect(Number.isFinite(big.maxChange)).toBe(true);
     model.dispose();
   });
 

@@ -6,9 +6,10 @@ import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
 import type { BasisFunction } from '../params';
-import { basisValue } from '../kernels/basis';
+import { basisValue, float32Dictionary } from '../kernels/basis';
 import { LIMITS } from '../limits';
 import { checkDictSize, dictionary, resolveAttrs } from '../params';
+import { evaluateUnits, leastSquaresFit, solveLinear, uniformGrid } from './least_squares';
 
 /** Activations a KAF can be initialised to. */
 export const NAMED_ACTIVATIONS = {
@@ -39,36 +40,32 @@ export interface RidgeInitOptions {
   gamma?: number;
   /** Kernel of the KAF being initialised. Default 'gaussian'. */
   kernel?: BasisFunction;
-  /** Ridge regularisation. Default DEFAULT_RIDGE_EPS (1e-2). */
+  /** The gaussian's ridge term. Default DEFAULT_RIDGE_EPS (1e-2). (relu and softplus are fitted by least squares.) */
   eps?: number;
 }
 
-/** Solves A x = b in float64 by Gaussian elimination with partial pivoting (A is small). */
-export function solveLinear(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]]);
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-    if (m[pivot][col] === 0) throw new Error('ridgeInit: the kernel matrix is singular; increase eps');
-    [m[col], m[pivot]] = [m[pivot], m[col]];
-    for (let r = col + 1; r < n; r++) {
-      const factor = m[r][col] / m[col][col];
-      for (let c = col; c <= n; c++) m[r][c] -= factor * m[col][c];
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let sum = m[r][n];
-    for (let c = r + 1; c < n; c++) sum -= m[r][c] * x[c];
-    x[r] = sum / m[r][r];
-  }
-  return x;
-}
+/** How far a fresh unit may be from the activation it names, everywhere on [-boundary, boundary]: this share of the activation's range there (or of its largest |value|, when that is larger). */
+export const RIDGE_INIT_TOLERANCE = 0.1;
+/** relu and softplus units are fitted on this many points of [-boundary, boundary] (2 D + 1 when more). */
+const FIT_SAMPLES = 512;
+/** Their least-squares ridge, relative to the Gram matrix's mean diagonal (as compressKaf's default). */
+const LEAST_SQUARES_RIDGE = 1e-9;
+
+const HINTS: Record<BasisFunction, string> = {
+  gaussian: 'choose a larger D, another activation or a random initializer',
+  relu: "relu-kernel units are 0 at x <= -boundary: choose an activation near 0 there (relu, sigmoid, swish), the kernel 'gaussian' or 'softplus', or a random initializer",
+  softplus: 'choose a larger D, another activation or a random initializer',
+};
+
+const round = (v: number) => Number(v.toPrecision(3));
 
 /**
- * The D mixing coefficients that make a KAF reproduce `f` on its dictionary (kernel ridge
- * regression): alpha = (K + eps I)^-1 f(d).
+ * The D mixing coefficients that make a KAF unit start as `f` on [-boundary, boundary]. Gaussian
+ * kernel: kernel ridge regression at the dictionary points, alpha = (K + eps I)^-1 f(d). relu and
+ * softplus kernels: least squares on a fine grid (interpolating at the dictionary points is the
+ * wrong problem there: relu's K is strictly triangular with a zero diagonal). Either way the unit
+ * is then compared with f on the grid; a unit further than RIDGE_INIT_TOLERANCE from it is refused
+ * with an error that says how far it came and what would do.
  *
  * @param f an activation name ('relu', 'elu', 'tanh', 'sigmoid', 'swish', 'identity') or a function.
  */
@@ -78,20 +75,56 @@ export function ridgeInit(f: ActivationName | ((x: number) => number), options: 
   if (typeof fn !== 'function') {
     throw new Error(`ridgeInit: f must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(f)}`);
   }
+  if (options === null || typeof options !== 'object') throw new Error(`ridgeInit: options must be an object, received ${options === null ? 'null' : typeof options}`);
   const D = options.D ?? 20;
   const eps = options.eps ?? DEFAULT_RIDGE_EPS;
-  const kernel = options.kernel ?? 'gaussian';
   checkDictSize('ridgeInit', D, false, 'options.D');
-  const { boundary, gamma } = resolveAttrs('ridgeInit', { boundary: options.boundary ?? undefined, gamma: options.gamma ?? undefined }, D);
+  const { boundary, gamma, kernel } = resolveAttrs(
+    'ridgeInit',
+    { boundary: options.boundary ?? undefined, gamma: options.gamma ?? undefined, kernel: options.kernel ?? undefined },
+    D,
+  );
   if (!(eps >= 0) || !Number.isFinite(eps)) throw new Error(`ridgeInit: options.eps must be a finite number >= 0, received ${eps}`);
-  const d = dictionary(boundary, D);
-  const gram = d.map((di, i) => d.map((dj, j) => basisValue(kernel, gamma, di - dj) + (i === j ? eps : 0)));
-  const targets = d.map((di) => {
-    const value = fn(di);
-    if (!Number.isFinite(value)) throw new Error(`ridgeInit: f(${di}) is not a finite number (${value})`);
+  const unit = { dict: float32Dictionary(boundary, D), gamma, kernel };
+  const xs = uniformGrid(boundary, Math.max(FIT_SAMPLES, 2 * D + 1));
+  const valueAt = (x: number) => {
+    const value = fn(x);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`ridgeInit: f(${x}) is not a finite number (${String(value)})`);
     return value;
-  });
-  return solveLinear(gram, targets);
+  };
+  const target = xs.map(valueAt);
+  let alpha: number[];
+  if (kernel === 'gaussian') {
+    // The float64 grid, as this initialiser always solved it (its coefficients stay what they were).
+    const d = dictionary(boundary, D);
+    const gram = Array.from(d, (di, i) => Array.from(d, (dj, j) => basisValue(kernel, gamma, di - dj) + (i === j ? eps : 0)));
+    try {
+      alpha = solveLinear(gram, Array.from(d, valueAt));
+    } catch (err) {
+      throw new Error(`ridgeInit: ${(err as Error).message}`);
+    }
+  } else {
+    alpha = Array.from(leastSquaresFit(unit, xs, target, 1, LEAST_SQUARES_RIDGE));
+  }
+  const fitted = evaluateUnits(alpha, 1, unit, xs);
+  let worst = 0;
+  let at = 0;
+  for (let s = 0; s < xs.length; s++) {
+    const error = Math.abs(fitted[s] - target[s]);
+    if (!(error <= worst)) [worst, at] = [error, xs[s]];
+  }
+  const range = Math.max(...target) - Math.min(...target);
+  const size = Math.max(range, ...target.map(Math.abs));
+  const tolerance = RIDGE_INIT_TOLERANCE * size;
+  if (!(worst <= tolerance)) {
+    const name = typeof f === 'string' ? f : 'the given function';
+    throw new Error(
+      `ridgeInit: a KAF unit with kernel '${kernel}', D ${D} on [-${round(boundary)}, ${round(boundary)}] cannot start as ${name}: ` +
+        `the closest it comes is ${round(worst)} away (at x = ${round(at)}), over the tolerance ${round(tolerance)} ` +
+        `(${100 * RIDGE_INIT_TOLERANCE}% of ${name}'s ${range >= size ? 'range' : 'largest |value|'} there); ${HINTS[kernel]}`,
+    );
+  }
+  return alpha;
 }
 
 export interface KafRidgeConfig {
@@ -148,10 +181,20 @@ export class KafRidge extends InitializerBase {
     this.eps = config.eps ?? DEFAULT_RIDGE_EPS;
   }
 
+  private cached: { D: number; row: number[] } | null = null;
+
+  /** One unit's coefficients for a dictionary of D points (ridgeInit; throws what it throws). */
+  coefficients(D: number): number[] {
+    if (this.cached?.D !== D) {
+      this.cached = { D, row: ridgeInit(this.activation, { D, boundary: this.boundary, gamma: this.gamma ?? undefined, kernel: this.kernel, eps: this.eps }) };
+    }
+    return this.cached.row;
+  }
+
   apply(shape: Shape): tf.Tensor {
     const [units, D] = shape as number[];
     if (shape.length !== 2) throw new Error(`KafRidge: initialises alpha [units, D], received shape [${shape.join(', ')}]`);
-    const row = ridgeInit(this.activation, { D, boundary: this.boundary, gamma: this.gamma ?? undefined, kernel: this.kernel, eps: this.eps });
+    const row = this.coefficients(D);
     return tf.tidy(() => tf.tile(tf.tensor2d(row, [1, D]), [units, 1]));
   }
 

@@ -84,6 +84,8 @@ export abstract class KafLayerBase extends layers.Layer {
         : typeof given === 'function' || (typeof given === 'string' && ACTIVATION_NAMES.includes(given as ActivationName))
           ? ridge(given as ActivationName | ((x: number) => number))
           : deserializeObject<Initializer>(given, 'alphaInitializer', layerName)!;
+    // A layer that cannot start as the activation it names fails where it is written, not at build.
+    if (this.alphaInitializer instanceof KafRidge) this.alphaInitializer.coefficients(this.dictSize);
     this.alphaRegularizer = deserializeObject<Regularizer>(args.alphaRegularizer, 'alphaRegularizer', layerName);
     this.alphaConstraint = deserializeObject<Constraint>(args.alphaConstraint, 'alphaConstraint', layerName);
   }
