@@ -86,3 +86,26 @@ describe('a tensor from another copy of tfjs-core', () => {
     expect(() => kafLib.kafComposition(foreign([2, 3]), tf.ones([3, 4]))).toThrow(new RegExp(`^kafComposition: argument 'x' ${fix.source}`));
   });
 });
+
+// A direct runKernel call skips the op's checks: every native kernel applies the same shape rule
+// (src/shapes.ts; the TensorFlow op's tf_kernel_io.cc), so flat arrays of fitting lengths with the
+// wrong shapes are refused, not reinterpreted (x [3, 4] with alpha [2, D] ran as [6, 2] on cpu).
+describe.each(BACKENDS)('the %s kernels refuse the shapes the op refuses, even called directly', (backend) => {
+  beforeAll(() => useBackend(backend));
+  const attrs = { boundary: 3, gamma: 1, kernel: 'gaussian' };
+  const run = (name: string, inputs: Record<string, tf.Tensor>) => () => tf.tidy(() => tf.engine().runKernel(name, inputs, attrs));
+
+  it('1-D: alpha rows that are not x.shape[-1], alpha of rank 3, dy of another shape', () => {
+    expect(run('Kaf', { x: tf.ones([3, 4]), alpha: tf.ones([2, 8]) })).toThrow(/alpha.shape\[0\] must equal x.shape\[-1\] = 4.* received alpha shape \[2, 8\]/);
+    expect(run('Kaf', { x: tf.ones([3, 4]), alpha: tf.ones([4, 8, 1]) })).toThrow(/alpha must have rank 2 \(shape \[N, D\]\), received shape \[4, 8, 1\]/);
+    expect(run('KafGrad', { x: tf.ones([3, 4]), alpha: tf.ones([2, 8]), dy: tf.ones([3, 4]) })).toThrow(/alpha.shape\[0\] must equal x.shape\[-1\] = 4/);
+    expect(run('KafGrad', { x: tf.ones([3, 4]), alpha: tf.ones([4, 8]), dy: tf.ones([4, 3]) })).toThrow(
+      /dy must have the output's shape \[3, 4\], received shape \[4, 3\]|dy/,
+    );
+  });
+
+  it('2-D: alpha units that are not x.shape[-1] / 2', () => {
+    expect(run('Kaf2d', { x: tf.ones([3, 4]), alpha: tf.ones([1, 5, 5]) })).toThrow(/alpha.*shape.*\[1, 5, 5\]/);
+    expect(run('Kaf2dGrad', { x: tf.ones([3, 4]), alpha: tf.ones([2, 5, 5]), dy: tf.ones([2, 3]) })).toThrow(/dy/);
+  });
+});

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type { NativeAddon, NativeParams } from '../native';
 import type { KafAttrs } from '../params';
+import { checkGradientShape, checkKaf2dShapes, checkKafShapes } from '../shapes';
 import { Kaf, Kaf2d, Kaf2dGrad, KafGrad } from './names';
 
 /** The part of tfjs-backend-cpu's MathBackendCPU these kernels use. */
@@ -27,6 +28,8 @@ interface NativeModel {
   backward: NativeAddon['kafBackward'];
   /** Output shape of the forward pass. */
   outputShape(x: tf.TensorInfo): number[];
+  /** The op's shape rule (src/shapes.ts): a direct runKernel call skips the op's check. */
+  checkShapes(op: string, x: readonly number[], alpha: readonly number[]): void;
 }
 
 function nativeParams(alpha: tf.TensorInfo, attrs: KafAttrs): NativeParams {
@@ -46,6 +49,7 @@ function kernelConfigs(model: NativeModel): tf.KernelConfig[] {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const cpu = backend as unknown as CpuBackend;
       const { x, alpha } = inputs as { x: tf.TensorInfo; alpha: tf.TensorInfo };
+      model.checkShapes(model.forwardName, x.shape, alpha.shape);
       const shape = model.outputShape(x);
       const y = new Float32Array(size(shape));
       if (y.length > 0) {
@@ -60,6 +64,8 @@ function kernelConfigs(model: NativeModel): tf.KernelConfig[] {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const cpu = backend as unknown as CpuBackend;
       const { x, alpha, dy } = inputs as { x: tf.TensorInfo; alpha: tf.TensorInfo; dy: tf.TensorInfo };
+      model.checkShapes(model.backwardName, x.shape, alpha.shape);
+      checkGradientShape(model.backwardName, dy.shape, model.outputShape(x));
       const dx = new Float32Array(size(x.shape));
       const dalpha = new Float32Array(size(alpha.shape)); // zeros: the gradient of an empty x
       if (dx.length > 0) {
@@ -80,6 +86,7 @@ export function cpuKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
       forward: addon.kafForward,
       backward: addon.kafBackward,
       outputShape: (x) => x.shape,
+      checkShapes: checkKafShapes,
     }),
     ...kernelConfigs({
       forwardName: Kaf2d,
@@ -87,6 +94,7 @@ export function cpuKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
       forward: addon.kaf2dForward,
       backward: addon.kaf2dBackward,
       outputShape: (x) => [...x.shape.slice(0, -1), x.shape[x.shape.length - 1] / 2],
+      checkShapes: checkKaf2dShapes,
     }),
   ];
 }

@@ -41,8 +41,6 @@ export function toFloatTensor(op: string, name: string, value: TensorInput): tf.
   throw new Error(`${op}: argument '${name}' must be a float32 (or int32) tensor, received a ${tensor.dtype} tensor`);
 }
 
-export const shapeText = (shape: number[]): string => `[${shape.join(', ')}]`;
-
 /** Inputs converted and checked, options resolved. */
 export interface PreparedInputs<A extends tf.Tensor> {
   x: tf.Tensor;

@@ -5,28 +5,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { composeKaf } from '../kernels/composition';
 import { Kaf } from '../kernels/names';
 import type { KafOptions } from '../params';
-import { checkDictSize, resolveAttrs } from '../params';
-import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
-
-/** Checks x [..., N] against alpha [N, D] (D in [2, LIMITS.maxDictSize]). */
-export function checkKafShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void {
-  if (x.rank < 1) throw new Error(`${op}: x must have rank >= 1 (shape [..., N]), received a scalar`);
-  if (alpha.rank !== 2) {
-    throw new Error(`${op}: alpha must have rank 2 (shape [N, D]), received shape ${shapeText(alpha.shape)}`);
-  }
-  const units = x.shape[x.rank - 1];
-  const [rows, dictSize] = alpha.shape as [number, number];
-  if (rows !== units) {
-    throw new Error(`${op}: alpha.shape[0] must equal x.shape[-1] = ${units} (one row per unit), received alpha shape ${shapeText(alpha.shape)}`);
-  }
-  checkDictSize(op, dictSize, false);
-}
+import { resolveAttrs } from '../params';
+import { checkKafShapes } from '../shapes';
+import { type PreparedInputs, runNativeOrComposition, type TensorInput, toFloatTensor } from './inputs';
 
 /** Inputs converted and checked, options resolved: shared by kaf() and kafComposition(). */
 export function prepareKaf(op: string, x: TensorInput, alpha: TensorInput, options: KafOptions | undefined): PreparedInputs<tf.Tensor2D> {
   const $x = toFloatTensor(op, 'x', x);
   const $alpha = toFloatTensor(op, 'alpha', alpha);
-  checkKafShapes(op, $x, $alpha);
+  checkKafShapes(op, $x.shape, $alpha.shape);
   const alpha2d = $alpha as tf.Tensor2D;
   return { x: $x, alpha: alpha2d, attrs: resolveAttrs(op, options, alpha2d.shape[1]) };
 }

@@ -5,33 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Kaf2d } from '../kernels/names';
 import { composeKaf2d } from '../kernels/composition';
 import type { Kaf2dOptions } from '../params';
-import { checkDictSize, resolveAttrs, VARIANT_2D } from '../params';
-import { type PreparedInputs, runNativeOrComposition, shapeText, type TensorInput, toFloatTensor } from './inputs';
-
-/** Checks x [..., 2M] against alpha [M, D, D] (D >= 2). */
-export function checkKaf2dShapes(op: string, x: tf.Tensor, alpha: tf.Tensor): void {
-  if (x.rank < 1) throw new Error(`${op}: x must have rank >= 1 (shape [..., 2M]), received a scalar`);
-  const last = x.shape[x.rank - 1];
-  if (last % 2 !== 0) {
-    throw new Error(`${op}: x.shape[-1] must be even (2M: unit m pairs x[..., m] with x[..., m + M]), received shape ${shapeText(x.shape)}`);
-  }
-  if (alpha.rank !== 3) {
-    throw new Error(`${op}: alpha must have rank 3 (shape [M, D, D]), received shape ${shapeText(alpha.shape)}`);
-  }
-  const [units, rows, cols] = alpha.shape as [number, number, number];
-  if (units !== last / 2) {
-    throw new Error(`${op}: alpha.shape[0] must equal x.shape[-1] / 2 = ${last / 2}, received alpha shape ${shapeText(alpha.shape)}`);
-  }
-  if (rows !== cols) {
-    throw new Error(`${op}: alpha must be [M, D, D], received alpha shape ${shapeText(alpha.shape)}`);
-  }
-  checkDictSize(op, rows, true, 'alpha.shape[1] (the dictionary size D)');
-}
+import { resolveAttrs, VARIANT_2D } from '../params';
+import { checkKaf2dShapes } from '../shapes';
+import { type PreparedInputs, runNativeOrComposition, type TensorInput, toFloatTensor } from './inputs';
 
 function prepareKaf2d(op: string, x: TensorInput, alpha: TensorInput, options: Kaf2dOptions | undefined): PreparedInputs<tf.Tensor3D> {
   const $x = toFloatTensor(op, 'x', x);
   const $alpha = toFloatTensor(op, 'alpha', alpha);
-  checkKaf2dShapes(op, $x, $alpha);
+  checkKaf2dShapes(op, $x.shape, $alpha.shape);
   const alpha3d = $alpha as tf.Tensor3D;
   return { x: $x, alpha: alpha3d, attrs: resolveAttrs(op, options, alpha3d.shape[1], VARIANT_2D) };
 }
