@@ -64,6 +64,9 @@ export const CONTRACT = {
   minGamma: 2 ** ${c.domains.gamma.minLog2},
   maxGamma: 2 ** ${c.domains.gamma.maxLog2},
   gammaDomainText: '${domainText(c.domains.gamma)}',
+  /** alpha's domain (documented, not checked): |alpha| <= it; relu and softplus also |x| <= maxAbsInputUnbounded. */
+  maxAbsAlpha: 2 ** ${c.domains.alpha.maxAbsLog2},
+  maxAbsInputUnbounded: 2 ** ${c.domains.alpha.maxAbsInputLog2},
   minDictSize: ${c.dictSize.min},
   maxDictSize: ${c.dictSize.max},
   maxDictSize2d: ${c.dictSize.max2d},

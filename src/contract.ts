@@ -8,6 +8,9 @@ export const CONTRACT = {
   minGamma: 2 ** -40,
   maxGamma: 2 ** 40,
   gammaDomainText: '[2^-40, 2^40]',
+  /** alpha's domain (documented, not checked): |alpha| <= it; relu and softplus also |x| <= maxAbsInputUnbounded. */
+  maxAbsAlpha: 2 ** 64,
+  maxAbsInputUnbounded: 2 ** 40,
   minDictSize: 2,
   maxDictSize: 1024,
   maxDictSize2d: 64,
