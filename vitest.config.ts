@@ -11,6 +11,7 @@ const e2e = [
   'test/cli.train.test.ts',
   'test/cli.tune.test.ts',
   'test/cli.tune.report.test.ts',
+  'test/cli.hostile.test.ts',
   'test/readme.snippets.test.ts',
   'test/tensorflow.contract.test.ts',
 ];

@@ -328,17 +328,17 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['unknown command', () => ['fit'], /^tfjs-kaf: unknown command 'fit' \(expected: train, tune; see tfjs-kaf --help\)$/],
     ['unknown option', () => ['train', '--epoch', '3'], /^tfjs-kaf: Unknown option '--epoch'/],
-    ['bad number', () => ['train', '--epochs', 'many'], /^tfjs-kaf: --epochs must be a positive integer, received 'many'$/],
-    ['bad hidden', () => ['train', '--hidden', '64,x'], /^tfjs-kaf: --hidden must be comma-separated positive integers, received '64,x'$/],
+    ['bad number', () => ['train', '--epochs', 'many'], /^tfjs-kaf: --epochs must be an integer in \[1, 1000000\], received 'many'$/],
+    ['bad hidden', () => ['train', '--hidden', '64,x'], /^tfjs-kaf: --hidden must be comma-separated integers in \[1, 65536\], received '64,x'$/],
     ['bad backend', () => ['train', '--backend', 'gpu'], /^tfjs-kaf: --backend must be one of cpu, tensorflow, received 'gpu'$/],
     ['bad kernel', () => ['train', '--kernel', 'tanh'], /^tfjs-kaf: --kernel must be one of gaussian, relu, softplus, received 'tanh'$/],
     ['D too small', () => ['train', '--D', '1'], /^tfjs-kaf: --D must be an integer in \[2, 1024\], received 1$/],
     ['D too large', () => ['train', '--D', '1025'], /^tfjs-kaf: --D must be an integer in \[2, 1024\], received 1025$/],
-    ['negative epochs, two words', () => ['train', '--epochs', '-1'], /^tfjs-kaf: --epochs must be a positive integer, received '-1'$/],
-    ['negative epochs, one word', () => ['train', '--epochs=-1'], /^tfjs-kaf: --epochs must be a positive integer, received '-1'$/],
-    ['negative seed', () => ['train', '--seed', '-3'], /^tfjs-kaf: --seed must be a non-negative integer, received '-3'$/],
+    ['negative epochs, two words', () => ['train', '--epochs', '-1'], /^tfjs-kaf: --epochs must be an integer in \[1, 1000000\], received '-1'$/],
+    ['negative epochs, one word', () => ['train', '--epochs=-1'], /^tfjs-kaf: --epochs must be an integer in \[1, 1000000\], received '-1'$/],
+    ['negative seed', () => ['train', '--seed', '-3'], /^tfjs-kaf: --seed must be an integer in \[0, 4294967295\], received '-3'$/],
     ['negative learning rate', () => ['train', '--learning-rate', '-1'], /^tfjs-kaf: --learning-rate must be a positive number, received '-1'$/],
-    ['negative repeat', () => ['train', '--repeat', '-2'], /^tfjs-kaf: --repeat must be a positive integer, received '-2'$/],
+    ['negative repeat', () => ['train', '--repeat', '-2'], /^tfjs-kaf: --repeat must be an integer in \[1, 1000\], received '-2'$/],
     ['gamma and gamma-scale', () => ['train', '--gamma', '1', '--gamma-scale', '2'], /^tfjs-kaf: use either --gamma or --gamma-scale, not both$/],
     [
       'gamma out of range',
@@ -415,7 +415,7 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
     [
       'regression on text',
       () => ['train', '--data', writeCsv('r.csv', ['a,y', '1,x', '2,y', '3,z'])!, '--task', 'regression'],
-      /^tfjs-kaf: .*r\.csv line 2: target 'y' value 'x' is not a number \(needed for regression\)$/,
+      /^tfjs-kaf: .*r\.csv line 2: target 'y' value 'x' is not a decimal number \(needed for regression\)$/,
     ],
   ];
   for (const [name, args, message] of cases) {

@@ -226,7 +226,7 @@ describe('tfjs-kaf tune: the budget, Ctrl-C', () => {
     expect(report.choice).toBeUndefined();
     expect(report.test).toBeUndefined();
     expect(stderr).toMatch(
-      /^tfjs-kaf tune: interrupted: \d of 4 configurations finished, in .*tune\.json \(status "interrupted": no choice was made, the test set was not read\)$/m,
+      /^tfjs-kaf tune: interrupted: \d of 4 configurations finished, in .*tune\.json \(status "interrupted": no choice is recorded, no test score\)$/m,
     );
     expect(fs.readdirSync(dir)).toEqual(['tune.json']);
     expect(fs.readdirSync(work).filter((name) => name.startsWith('.interrupted.'))).toEqual([]);
@@ -248,7 +248,7 @@ describe('tfjs-kaf tune errors: one line, exit 2', () => {
       /^tfjs-kaf: --kernel must be a comma-separated list, each one of gaussian, relu, softplus; 'tanh' is not/,
     ],
     ['no validation split', ['--validation-split', '0'], /^tfjs-kaf: --validation-split must be above 0 \(tune scores on it\) and below 0\.9, received 0$/],
-    ['a bad budget', ['--budget', '0'], /^tfjs-kaf: --budget must be a positive number, received '0'$/],
+    ['a bad budget', ['--budget', '0'], /^tfjs-kaf: --budget must be a number of minutes above 0 and at most 525600, received '0'$/],
     ['gamma is a train option', ['--gamma', '2'], /^tfjs-kaf: Unknown option '--gamma'/],
   ];
   for (const [name, args, message] of cases) {

@@ -95,6 +95,7 @@ describe('ridgeInit', () => {
   // model runs it, starts within the stated tolerance of the activation on [-boundary, boundary]
   // (10% of the activation's range there, or of its largest |value| when larger), or the layer is
   // refused where it is written, with an error naming the kernel, D and the activation.
+  it("states its tolerance: 10% of the activation's range", () => expect(kafLib.RIDGE_INIT_TOLERANCE).toBe(0.1));
   const tolerance = (f: (x: number) => number, b: number) => {
     const ys = Array.from({ length: 601 }, (_, s) => f(-b + (2 * b * s) / 600));
     return 0.1 * Math.max(Math.max(...ys) - Math.min(...ys), ...ys.map(Math.abs));
@@ -109,7 +110,9 @@ describe('ridgeInit', () => {
             try {
               layer = kafLib.layers.kaf({ dictSize: D, boundary, kernel, alphaInitializer: name });
             } catch (err) {
-              expect((err as Error).message).toMatch(new RegExp(`kernel '${kernel}', D ${D} on \\[-${boundary}, ${boundary}\\] cannot start as ${name}: the closest it comes is [\\d.e-]+ away`));
+              expect((err as Error).message).toMatch(
+                new RegExp(`kernel '${kernel}', D ${D} on \\[-${boundary}, ${boundary}\\] cannot start as ${name}: the closest it comes is [\\d.e-]+ away`),
+              );
               refused.push(`${name}@${D},${boundary}`);
               continue;
             }
@@ -144,7 +147,9 @@ describe('ridgeInit', () => {
     const model = tf.sequential({ layers: [kafLib.layers.kaf({ inputShape: [2], kernel: 'relu', alphaInitializer: 'relu' })] });
     const text = JSON.stringify(model.toJSON(null, false));
     expect(text).toContain('"class_name":"KafRidge","config":{"activation":"relu"');
-    const json = JSON.parse(text.replace('"class_name":"KafRidge","config":{"activation":"relu"', '"class_name":"KafRidge","config":{"activation":"elu"')) as object;
+    const json = JSON.parse(
+      text.replace('"class_name":"KafRidge","config":{"activation":"relu"', '"class_name":"KafRidge","config":{"activation":"elu"'),
+    ) as object;
     await expect(tf.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON)).rejects.toThrow(
       /kernel 'relu', D 20 on \[-3, 3\] cannot start as elu: the closest it comes is 0\.95\d* away \(at x = -3\)/,
     );
@@ -373,11 +378,15 @@ describe.each(BACKENDS)(`KAF layers on %s (seed ${seed})`, (backend) => {
     });
     const [one, two] = model.layers as [kafLib.KAF, kafLib.KAF];
     // A KAF2D unit is a function of two inputs: no 1-D layer stands for it.
-    expect(() => kafLib.compressKaf(two, 3)).toThrow('compressKaf: a KAF2D layer is not supported (its units are functions of two inputs); it takes a KAF layer');
+    expect(() => kafLib.compressKaf(two, 3)).toThrow(
+      'compressKaf: a KAF2D layer is not supported (its units are functions of two inputs); it takes a KAF layer',
+    );
     expect(() => kafLib.compressKaf(tf.layers.dense({ units: 2 }) as unknown as kafLib.KAF, 3)).toThrow(/compressKaf: layer must be a KAF layer, received /);
     expect(() => kafLib.compressKaf(one, 4, null as unknown as object)).toThrow('compressKaf: options must be an object, received null');
     // samples is bounded (it sizes a samples x dictSize matrix): 2e7 is refused at once, not a heap abort.
-    expect(() => kafLib.compressKaf(one, 4, { samples: 2e7 })).toThrow('compressKaf: options.samples must be an integer in [dictSize (4), 65536], received 20000000');
+    expect(() => kafLib.compressKaf(one, 4, { samples: 2e7 })).toThrow(
+      'compressKaf: options.samples must be an integer in [dictSize (4), 65536], received 20000000',
+    );
     // Above 512 points of dictionary the default grid grows with it: every dictSize the check accepts runs.
     const big = kafLib.compressKaf(one, 600);
     expect(big.layer.dictSize).toBe(600);

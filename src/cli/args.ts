@@ -3,10 +3,12 @@
 // as lists (its grid).
 import { parseArgs } from 'node:util';
 
-import { ACTIVATION_NAMES } from '../layers/init';
+import { ACTIVATION_NAMES, type ActivationName, ridgeInit } from '../layers/init';
 import { LIMITS } from '../limits';
 import { BASIS_FUNCTIONS, type BasisFunction, DEFAULT_BOUNDARY, defaultGamma } from '../params';
+import { decimalNumber } from './decimal';
 import { CliError } from './errors';
+import { MAX_BUDGET_MINUTES, MAX_EPOCHS, MAX_GRID_CONFIGURATIONS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_REPEAT, MAX_SEED } from './limits';
 
 export const BASELINES = ['relu', 'elu', 'tanh'] as const;
 export type Baseline = (typeof BASELINES)[number];
@@ -148,27 +150,34 @@ type Rule<T> = { what: string; read: (text: string) => T | undefined };
 
 const positiveIntRule: Rule<number> = {
   what: 'a positive integer',
-  read: (t) => (Number.isInteger(Number(t)) && Number(t) >= 1 && t.trim() !== '' ? Number(t) : undefined),
+  read: (t) => (Number.isInteger(decimalNumber(t)) && decimalNumber(t) >= 1 && t.trim() !== '' ? decimalNumber(t) : undefined),
 };
 const positiveNumberRule: Rule<number> = {
   what: 'a positive number',
-  read: (t) => (Number.isFinite(Number(t)) && Number(t) > 0 && t.trim() !== '' ? Number(t) : undefined),
+  read: (t) => (Number.isFinite(decimalNumber(t)) && decimalNumber(t) > 0 && t.trim() !== '' ? decimalNumber(t) : undefined),
 };
 const nonNegativeNumberRule: Rule<number> = {
   what: 'a number >= 0',
-  read: (t) => (Number.isFinite(Number(t)) && Number(t) >= 0 && t.trim() !== '' ? Number(t) : undefined),
+  read: (t) => (Number.isFinite(decimalNumber(t)) && decimalNumber(t) >= 0 && t.trim() !== '' ? decimalNumber(t) : undefined),
 };
+const boundedIntRule = (min: number, max: number): Rule<number> => ({
+  what: `an integer in [${min}, ${max}]`,
+  read: (t) => {
+    const n = decimalNumber(t);
+    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+  },
+});
 const dictSizeRule: Rule<number> = {
   what: `an integer in [${LIMITS.minDictSize}, ${LIMITS.maxDictSize}]`,
   read: (t) => {
-    const n = Number(t);
+    const n = decimalNumber(t);
     return t.trim() !== '' && Number.isInteger(n) && n >= LIMITS.minDictSize && n <= LIMITS.maxDictSize ? n : undefined;
   },
 };
 const boundaryRule: Rule<number> = {
   what: `a number in [${LIMITS.minBoundary}, ${LIMITS.maxBoundary}]`,
   read: (t) => {
-    const n = Number(t);
+    const n = decimalNumber(t);
     return t.trim() !== '' && n >= LIMITS.minBoundary && n <= LIMITS.maxBoundary ? n : undefined;
   },
 };
@@ -183,7 +192,7 @@ function single<T>(values: Values, name: string, rule: Rule<T>, fallback: T): T 
   const value = rule.read(text);
   // The D message keeps its historical form: the number as read.
   if (value === undefined)
-    throw new CliError(`--${name} must be ${rule.what}, received ${name === 'D' && Number.isInteger(Number(text)) ? text : `'${text}'`}`);
+    throw new CliError(`--${name} must be ${rule.what}, received ${name === 'D' && Number.isInteger(decimalNumber(text)) ? text : `'${text}'`}`);
   return value;
 }
 
@@ -228,17 +237,23 @@ function parseCommon(values: Values, command: 'train' | 'tune'): CommonOptions {
   }
   const hiddenText = text('hidden') ?? (quick ? '16' : dataset === 'mnist' ? '32,32' : '16,16');
   const hidden = hiddenText.split(',').map((part) => {
-    const n = Number(part.trim());
-    if (!Number.isInteger(n) || n < 1) throw new CliError(`--hidden must be comma-separated positive integers, received '${hiddenText}'`);
+    const n = decimalNumber(part);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_HIDDEN_UNITS) {
+      throw new CliError(`--hidden must be comma-separated integers in [1, ${MAX_HIDDEN_UNITS}], received '${hiddenText}'`);
+    }
     return n;
   });
+  if (hidden.length > MAX_HIDDEN_LAYERS) throw new CliError(`--hidden must list at most ${MAX_HIDDEN_LAYERS} layers, received ${hidden.length}`);
   const samples = text('samples') === undefined ? (quick && dataset === 'mnist' ? 600 : undefined) : single(values, 'samples', positiveIntRule, 0);
   if (samples !== undefined && samples < MIN_SAMPLES) {
     throw new CliError(`--samples must be at least ${MIN_SAMPLES} (a train/test split needs examples on both sides), received ${samples}`);
   }
-  const seedText = text('seed');
-  const seed = seedText === undefined ? 1 : Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0 || seedText?.trim() === '') throw new CliError(`--seed must be a non-negative integer, received '${seedText}'`);
+  const seed = single(values, 'seed', boundedIntRule(0, MAX_SEED), 1);
+  const repeat = single(values, 'repeat', boundedIntRule(1, MAX_REPEAT), command === 'tune' ? (quick ? 2 : 3) : 1);
+  // seed, seed + 1, ..., seed + repeat - 1: all distinct and all inside the generators' 32 bits.
+  if (seed + repeat - 1 > MAX_SEED) {
+    throw new CliError(`--seed ${seed} with --repeat ${repeat} runs seeds up to ${seed + repeat - 1}: the last must be at most ${MAX_SEED}`);
+  }
   const validationSplit = single(values, 'validation-split', nonNegativeNumberRule, command === 'tune' ? 0.2 : 0);
   if (validationSplit >= MAX_VALIDATION_SPLIT || (command === 'tune' && validationSplit === 0)) {
     throw new CliError(
@@ -253,7 +268,7 @@ function parseCommon(values: Values, command: 'train' | 'tune'): CommonOptions {
     target: text('target'),
     task: text('task') === undefined ? undefined : single(values, 'task', oneOfRule(['classification', 'regression'] as const), 'classification'),
     backend: single(values, 'backend', oneOfRule(['cpu', 'tensorflow'] as const), 'cpu'),
-    epochs: single(values, 'epochs', positiveIntRule, quick ? 2 : dataset === 'mnist' ? 10 : 80),
+    epochs: single(values, 'epochs', boundedIntRule(1, MAX_EPOCHS), quick ? 2 : dataset === 'mnist' ? 10 : 80),
     hidden,
     batchSize: single(values, 'batch-size', positiveIntRule, quick ? 32 : 64),
     learningRate: single(values, 'learning-rate', positiveNumberRule, dataset === 'mnist' ? 0.001 : 0.01),
@@ -262,7 +277,7 @@ function parseCommon(values: Values, command: 'train' | 'tune'): CommonOptions {
     seed,
     out: text('out') ?? (command === 'tune' ? 'tfjs-kaf-tune' : 'tfjs-kaf-out'),
     samples,
-    repeat: single(values, 'repeat', positiveIntRule, command === 'tune' ? (quick ? 2 : 3) : 1),
+    repeat,
     validationSplit,
     patience,
     l2: single(values, 'l2', nonNegativeNumberRule, 0),
@@ -283,20 +298,23 @@ export function parseTrainArgs(argv: string[]): TrainOptions | null {
   const gammaScale = single(values, 'gamma-scale', positiveNumberRule, 1);
   const gammaRule: Rule<number> = {
     what: `a number in [${LIMITS.minGamma}, ${LIMITS.maxGamma}]`,
-    read: (t) => (t.trim() !== '' && Number(t) >= LIMITS.minGamma && Number(t) <= LIMITS.maxGamma ? Number(t) : undefined),
+    read: (t) => (t.trim() !== '' && decimalNumber(t) >= LIMITS.minGamma && decimalNumber(t) <= LIMITS.maxGamma ? decimalNumber(t) : undefined),
   };
   const gamma = values.gamma === undefined ? undefined : single(values, 'gamma', gammaRule, 1);
   if (gamma === undefined) checkGammaScale([gammaScale], [D], [boundary]);
-  return {
-    ...common,
+  if (common.compressTo !== undefined && common.compressTo >= D) {
+    throw new CliError(`--compress-to ${common.compressTo} must be below --D ${D} (a smaller dictionary): there is nothing to compress`);
+  }
+  const settings: KafSettings = {
     D,
     kernel: single(values, 'kernel', oneOfRule(BASIS_FUNCTIONS), 'gaussian'),
     gammaScale,
     gamma,
     boundary,
     l1: single(values, 'l1', nonNegativeNumberRule, 0),
-    matchParams: values['match-params'] === true,
   };
+  checkInit(common.init, values.init === undefined, [settings]);
+  return { ...common, ...settings, matchParams: values['match-params'] === true };
 }
 
 /** Parses `tune`'s argv (after the command). Throws CliError on bad input; null for --help. */
@@ -312,11 +330,27 @@ export function parseTuneArgs(argv: string[]): TuneOptions | null {
     l1: list(values, 'l1', nonNegativeNumberRule, [0]),
     boundary: list(values, 'boundary', boundaryRule, [DEFAULT_BOUNDARY]),
   };
+  // Counted before anything is built from it: the lists' product, not the configurations.
+  const sizes = [grid.D, grid.gammaScale, grid.kernel, grid.l1, grid.boundary].map((l) => l.length);
+  const configurations = sizes.reduce((a, b) => a * b, 1);
+  if (configurations > MAX_GRID_CONFIGURATIONS) {
+    throw new CliError(
+      `the grid has ${configurations} configurations (--D x --gamma-scale x --kernel x --l1 x --boundary = ${sizes.join(' x ')}): at most ${MAX_GRID_CONFIGURATIONS}`,
+    );
+  }
   checkGammaScale(grid.gammaScale, grid.D, grid.boundary);
+  if (common.compressTo !== undefined && common.compressTo >= Math.max(...grid.D)) {
+    throw new CliError(`--compress-to ${common.compressTo} must be below the grid's largest --D (${Math.max(...grid.D)}): there is nothing to compress`);
+  }
+  checkInit(common.init, values.init === undefined, gridConfigurations(grid));
+  const budgetRule: Rule<number> = {
+    what: `a number of minutes above 0 and at most ${MAX_BUDGET_MINUTES}`,
+    read: (t) => (decimalNumber(t) > 0 && decimalNumber(t) <= MAX_BUDGET_MINUTES ? decimalNumber(t) : undefined),
+  };
   return {
     ...common,
     grid,
-    budgetMinutes: single(values, 'budget', positiveNumberRule, 30),
+    budgetMinutes: single(values, 'budget', budgetRule, 30),
     report: values.report === true,
   };
 }
@@ -328,6 +362,33 @@ export function gridConfigurations(grid: TuneGrid): KafSettings[] {
     for (const gammaScale of grid.gammaScale)
       for (const kernel of grid.kernel) for (const l1 of grid.l1) for (const boundary of grid.boundary) configs.push({ D, gammaScale, kernel, l1, boundary });
   return configs;
+}
+
+/**
+ * --init NAME must be an activation every KAF of the run can start as (ridgeInit's tolerance), for
+ * each kernel, D, boundary and gamma of the grid: refused now, not at the first network's build.
+ */
+function checkInit(init: string, byDefault: boolean, settings: KafSettings[]): void {
+  if (init === 'random') return;
+  const seen = new Set<string>();
+  for (const s of settings) {
+    const gamma = layerGamma(s) ?? undefined;
+    const key = `${s.kernel} ${s.D} ${s.boundary} ${s.kernel === 'gaussian' ? gamma : ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      ridgeInit(init as ActivationName, { D: s.D, boundary: s.boundary, gamma, kernel: s.kernel });
+    } catch (err) {
+      throw new CliError(
+        `--init ${init}${byDefault ? ' (the default)' : ''}: ${(err as Error).message.replace(/^ridgeInit: /, '')} (--init NAME or --init random)`,
+      );
+    }
+  }
+}
+
+/** The gamma a KAF layer is given: null for the default rule (a saved model then reads as before), else gammaOf. */
+export function layerGamma(settings: KafSettings): number | null {
+  return settings.gamma === undefined && settings.gammaScale === 1 ? null : gammaOf(settings);
 }
 
 /** The KAF layer's gamma for these settings. */

@@ -3,8 +3,11 @@
 import * as fs from 'node:fs';
 
 import type { Task } from './args';
+import { decimalNumber } from './decimal';
 import { CliError } from './errors';
+import { MAX_CLASS_SHARE, SMALL_CLASS_COUNT } from './limits';
 import { requiredPackage } from './optional';
+import { printable } from './terminal';
 
 export interface Dataset {
   name: string;
@@ -144,7 +147,7 @@ class CellProblems {
       .map(([index, { rows, example }]) => [this.header[index], { rows, example }] as const)
       .map(
         ([column, { rows, example }]) =>
-          `column '${column}' line${rows.length > 1 ? 's' : ''} ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ` (+${rows.length - 5} more)` : ''} ('${example}')`,
+          `column '${printable(column)}' line${rows.length > 1 ? 's' : ''} ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ` (+${rows.length - 5} more)` : ''} ('${printable(example)}')`,
       )
       .join('; ');
   }
@@ -176,6 +179,7 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   const header = rows[0];
   if (header.length < 2) throw new CliError(`${file}: needs at least 2 columns (features and a target), found ${header.length}`);
   const targetIndex = resolveColumn(file, header, target);
+  if (target === undefined) note(`${printable(file)}: target '${printable(header[targetIndex])}' (the last column; another with --target NAME)`);
   // Line numbers as an editor shows them: the header is line 1.
   const all = rows.slice(1).map((row, i) => ({ row, line: i + 2 }));
   const data = all.filter(({ row }) => !isMissing(row[targetIndex]));
@@ -183,18 +187,20 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   if (dropped > 0) {
     const lines = all.filter(({ row }) => isMissing(row[targetIndex])).map(({ line }) => line);
     note(
-      `${file}: ${dropped} row${dropped > 1 ? 's' : ''} without a value of target '${header[targetIndex]}' left out (line${dropped > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${dropped > 5 ? ', ...' : ''})`,
+      `${file}: ${dropped} row${dropped > 1 ? 's' : ''} without a value of target '${printable(header[targetIndex])}' left out (line${dropped > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${dropped > 5 ? ', ...' : ''})`,
     );
   }
   if (data.length < 2) throw new CliError(`${file}: needs at least 2 rows with a target value, found ${data.length}`);
   const targetValues = data.map(({ row }) => row[targetIndex]);
-  const numericTarget = targetValues.every((v) => Number.isFinite(Number(v)));
-  const distinct = [...new Set(numericTarget ? targetValues.map((v) => String(Number(v))) : targetValues)];
+  const numericTarget = targetValues.every((v) => Number.isFinite(decimalNumber(v)));
+  const distinct = [...new Set(numericTarget ? targetValues.map((v) => String(decimalNumber(v))) : targetValues)];
   const resolvedTask: Task =
-    task ?? (!numericTarget || (distinct.length <= 20 && targetValues.every((v) => Number.isInteger(Number(v)))) ? 'classification' : 'regression');
+    task ?? (!numericTarget || (distinct.length <= 20 && targetValues.every((v) => Number.isInteger(decimalNumber(v)))) ? 'classification' : 'regression');
   if (resolvedTask === 'regression' && !numericTarget) {
-    const bad = data.findIndex(({ row }) => !Number.isFinite(Number(row[targetIndex])));
-    throw new CliError(`${file} line ${data[bad].line}: target '${header[targetIndex]}' value '${targetValues[bad]}' is not a number (needed for regression)`);
+    const bad = data.findIndex(({ row }) => !Number.isFinite(decimalNumber(row[targetIndex])));
+    throw new CliError(
+      `${file} line ${data[bad].line}: target '${printable(header[targetIndex])}' value '${printable(targetValues[bad])}' is not a decimal number (needed for regression)`,
+    );
   }
   const features = header.length - 1;
   const x = new Float32Array(data.length * features);
@@ -203,7 +209,7 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   data.forEach(({ row, line }, r) => {
     let c = 0;
     row.forEach((cell, column) => {
-      const value = Number(cell);
+      const value = decimalNumber(cell);
       // The target: a class label, or (regression) a number already checked to be finite.
       if (column === targetIndex) {
         if (resolvedTask === 'regression' && Math.abs(value) > FLOAT32_MAX) outOfRange.add(column, line, cell);
@@ -217,13 +223,21 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   if (problems.size > 0) throw new CliError(`${file}: values that are not numbers: ${problems.describe()}`);
   if (outOfRange.size > 0) throw new CliError(`${file}: values beyond float32's range (+-3.4e38, what the models compute in): ${outOfRange.describe()}`);
   if (resolvedTask === 'regression') {
-    return { name: file, task: 'regression', features, classes: 0, x, y: Float32Array.from(targetValues, Number) };
+    return { name: file, task: 'regression', features, classes: 0, x, y: Float32Array.from(targetValues, decimalNumber) };
+  }
+  // An ID column (the default target is the last column) gives a class per row: nothing to learn,
+  // and a softmax as wide as the data.
+  if (distinct.length > SMALL_CLASS_COUNT && distinct.length > MAX_CLASS_SHARE * data.length) {
+    throw new CliError(
+      `${file}: target '${printable(header[targetIndex])}' has ${distinct.length} classes in ${data.length} rows (more than ${100 * MAX_CLASS_SHARE}% of the rows: an ID column?); ` +
+        `choose the target with --target NAME, or give --task regression for a numeric one`,
+    );
   }
   const classNames = distinct.sort((a, b) => (numericTarget ? Number(a) - Number(b) : a.localeCompare(b)));
   if (classNames.length < 2) {
-    throw new CliError(`${file}: target '${header[targetIndex]}' has one class ('${classNames[0]}'): classification needs at least 2`);
+    throw new CliError(`${file}: target '${printable(header[targetIndex])}' has one class ('${printable(classNames[0])}'): classification needs at least 2`);
   }
-  const label = (v: string) => classNames.indexOf(numericTarget ? String(Number(v)) : v);
+  const label = (v: string) => classNames.indexOf(numericTarget ? String(decimalNumber(v)) : v);
   return { name: file, task: 'classification', features, classes: classNames.length, classNames, x, y: Float32Array.from(targetValues, label) };
 }
 
@@ -231,9 +245,9 @@ function resolveColumn(file: string, header: string[], target: string | undefine
   if (target === undefined) return header.length - 1;
   const byName = header.indexOf(target);
   if (byName >= 0) return byName;
-  const index = Number(target);
+  const index = decimalNumber(target);
   if (Number.isInteger(index) && index >= 0 && index < header.length) return index;
-  throw new CliError(`${file}: no column '${target}' (columns: ${header.join(', ')})`);
+  throw new CliError(`${file}: no column '${printable(target)}' (columns: ${header.map(printable).join(', ')})`);
 }
 
 /**

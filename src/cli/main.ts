@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseTrainArgs, parseTuneArgs } from './args';
 import { TRAIN_USAGE, TUNE_USAGE, USAGE } from './usage';
 import { CliError } from './errors';
+import { printable, printLine } from './terminal';
 
 function version(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     }
     // Loaded only now: --help and argument errors stay instant.
     const { runTrain } = await loadCommand('train', () => import('./train'));
-    await runTrain(options);
+    await runTrain(options, printLine);
     return 0;
   }
   if (command === 'tune') {
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { runTune } = await loadCommand('tune', () => import('./tune'));
-    return await runTune(options);
+    return await runTune(options, printLine);
   }
   throw new CliError(`unknown command '${command}' (expected: train, tune; see tfjs-kaf --help)`);
 }
@@ -65,7 +66,10 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const error = err instanceof Error ? err : new Error(String(err));
     if (process.env.TFJS_KAF_DEBUG) console.error(error.stack);
-    console.error(`tfjs-kaf: ${error instanceof CliError ? '' : 'error: '}${error.message.split('\n')[0]}`);
+    // A CliError is one line by construction (a newline in it came from a user's file: escaped);
+    // any other error shows its first line.
+    const message = error instanceof CliError ? error.message : error.message.split('\n')[0];
+    console.error(`tfjs-kaf: ${error instanceof CliError ? '' : 'error: '}${printable(message)}`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;
   },
 );

@@ -3,7 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { KAF } from '../layers/kaf_layer';
-import { gammaOf, type Baseline, type KafSettings } from './args';
+import { type Baseline, type KafSettings, layerGamma } from './args';
+import { CliError } from './errors';
+import { MAX_PARAMETERS } from './limits';
 import type { Dataset } from './datasets';
 
 /** kaf: KAF layers; baseline: the fixed activation at the same widths; matched: wider, as many parameters. */
@@ -39,8 +41,7 @@ export function buildModel(variant: Variant, spec: NetworkSpec, dataset: Dataset
             dictSize: kaf.D,
             kernel: kaf.kernel,
             boundary: kaf.boundary,
-            // The default rule written out when it is the default: a saved model then reads as before.
-            gamma: kaf.gamma === undefined && kaf.gammaScale === 1 ? null : gammaOf(kaf),
+            gamma: layerGamma(kaf),
             // --init random: normal with standard deviation 0.3, seeded per layer; else an activation.
             alphaInitializer: spec.init === 'random' ? tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: spec.seed + 100 + i }) : spec.init,
             alphaRegularizer: kaf.l1 > 0 || spec.l2 > 0 ? tf.regularizers.l1l2({ l1: kaf.l1, l2: spec.l2 }) : null,
@@ -74,6 +75,19 @@ export function denseParameters(features: number, hidden: number[], outputs: num
     inputs = units;
   }
   return count;
+}
+
+/**
+ * Refuses, before any network is built, one larger than MAX_PARAMETERS: the KAF network at the
+ * largest D (the parameter-matched baseline is as large), on this data's shape.
+ */
+export function checkNetworkSize(features: number, hidden: number[], outputs: number, maxD: number): void {
+  const count = denseParameters(features, hidden, outputs) + kafParameters(hidden, maxD);
+  if (count > MAX_PARAMETERS) {
+    throw new CliError(
+      `--hidden ${hidden.join(',')} on ${features} features gives a KAF network of ${count} parameters (D ${maxD}): at most ${MAX_PARAMETERS}`,
+    );
+  }
 }
 
 /** Parameters the KAF layers add: units x D per layer. */

@@ -1,6 +1,5 @@
 // `tfjs-kaf train`: the same network trained with KAF and with a fixed activation, on one dataset,
 // one split, one shuffling order; then a comparison table and the output folder.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -11,9 +10,10 @@ import { type PruningCurve, pruningCurve, type Sparsity, sparsity } from './anal
 import { activationsPicture, alphaSnapshot, compressNetwork, type NeuronReport, neuronReport } from './artifacts';
 import { type Dataset, loadCsv, loadIris, loadMnist, type Split, splitDataset, type Subset } from './datasets';
 import { CliError } from './errors';
+import { printLine } from './terminal';
 import { evaluate, fitNetwork, inferenceMsPer1000 } from './fit';
 import { directorySaveHandler } from './model_io';
-import { buildModel, matchedWidths, type NetworkSpec, type Variant } from './models';
+import { buildModel, checkNetworkSize, matchedWidths, type NetworkSpec, type Variant } from './models';
 import { RunOutput } from './output';
 import { svgToPng } from './plot';
 import { createProgress, type EpochProgress } from './progress';
@@ -286,7 +286,7 @@ export function formatSummary(report: TrainReport): string {
   ].join('\n');
 }
 
-export async function runTrain(options: TrainOptions, out: (line: string) => void = console.log): Promise<TrainReport> {
+export async function runTrain(options: TrainOptions, out: (line: string) => void = printLine): Promise<TrainReport> {
   tf.enableProdMode(); // no debug checks, no "use tfjs-node" banner
   const output = new RunOutput(options.out); // checked before any training
   try {
@@ -308,6 +308,7 @@ async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (lin
   await selectBackend(options.backend);
   const dataset = loadDataset(options, out);
   const classification = dataset.task === 'classification';
+  checkNetworkSize(dataset.features, options.hidden, classification ? dataset.classes : 1, options.D);
   const progress = createProgress();
   const runs: SeedRun[] = [];
   let first: FirstSeed | undefined;
@@ -376,7 +377,7 @@ async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (lin
     files: [],
   };
   const write = (name: string, data: string | Buffer) => {
-    fs.writeFileSync(output.path(name), data);
+    output.write(name, data);
     report.files.push(path.join(options.out, name));
   };
   await saveModel(kaf.model, output, 'model', report.files, options.out);
@@ -408,7 +409,11 @@ async function trainAndWrite(options: TrainOptions, output: RunOutput, out: (lin
 
 /** Saves a model into the run's folder as NAME/model.json + weights.bin. */
 export async function saveModel(model: tf.LayersModel, output: RunOutput, name: string, files: string[], shownDir: string): Promise<void> {
-  await model.save(directorySaveHandler(output.path(name)));
+  try {
+    await model.save(directorySaveHandler(output.path(name)));
+  } catch (err) {
+    throw output.writeError(name, err);
+  }
   files.push(path.join(shownDir, name, 'model.json'), path.join(shownDir, name, 'weights.bin'));
 }
 

@@ -1,7 +1,6 @@
 // `tfjs-kaf tune`: every KAF configuration of a grid trained over --repeat seeds and scored on a
 // validation split carved from the training set; the best by validation chosen; only then the test
 // set read, once per seed, by the choice and the baselines trained the same way.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -11,8 +10,9 @@ import { type PruningCurve, pruningCurve, type Sparsity, sparsity } from './anal
 import { activationsPicture, type NeuronReport, neuronReport } from './artifacts';
 import { type Dataset, type Split, splitDataset } from './datasets';
 import { CliError } from './errors';
+import { printError, printLine } from './terminal';
 import { evaluate } from './fit';
-import { buildModel, matchedWidths } from './models';
+import { buildModel, checkNetworkSize, matchedWidths } from './models';
 import { RunOutput } from './output';
 import { svgToPng } from './plot';
 import { createGridProgress, SILENT_PROGRESS } from './progress';
@@ -21,15 +21,23 @@ import { reportHtml } from './report';
 import { formatColumns, duration, type MeanSd, meanSd, plusMinus } from './table';
 import { compress, loadDataset, networkSpec, type RunResult, saveModel, scoreOnTest, selectBackend, type TrainedNetwork, trainNetwork } from './train';
 
+/** A training figure, or 'diverged' where it is not a finite number (tune.json has no null for a number). */
+export type Figure = number | 'diverged';
+
 /** One network trained on one seed's split, as tune.json records it. */
 export interface SeedScore {
   seed: number;
-  validationLoss: number;
-  validationAccuracy: number | null;
+  validationLoss: Figure;
+  validationAccuracy: Figure | null;
   epochs: number;
   bestEpoch: number;
   secondsPerEpoch: number;
-  trainLoss: number;
+  trainLoss: Figure;
+}
+
+export interface ValidationSummary {
+  accuracy: MeanSd | null;
+  loss: MeanSd;
 }
 
 export interface ConfigResult {
@@ -39,7 +47,8 @@ export interface ConfigResult {
   /** The bandwidth the layers used: gammaScale times the default rule. */
   gamma: number;
   seeds: SeedScore[];
-  validation: { accuracy: MeanSd | null; loss: MeanSd };
+  /** 'diverged' when a seed's training or validation loss is not finite: such a configuration is never chosen. */
+  validation: ValidationSummary | 'diverged';
   secondsPerEpoch: number;
   parameters: number;
   /** The first seed's network. */
@@ -53,7 +62,7 @@ export interface BaselineResult {
   activation: string;
   hidden: number[];
   seeds: SeedScore[];
-  validation: { accuracy: MeanSd | null; loss: MeanSd };
+  validation: ValidationSummary | 'diverged';
   secondsPerEpoch: number;
   parameters: number;
   inferenceMsPer1000: number;
@@ -79,8 +88,12 @@ export interface Gain {
 
 export interface TuneReport {
   format: 'tfjs-kaf-tune/1';
-  /** 'complete' only when the final phase ran; an interrupted run lists what finished. */
-  status: 'complete' | 'interrupted';
+  /**
+   * 'complete' only when the final phase ran. 'interrupted' (Ctrl-C, SIGTERM) and 'failed' (an
+   * error, in `error`) list what finished and nothing more: no choice, no test scores.
+   */
+  status: 'complete' | 'interrupted' | 'failed';
+  error?: string;
   /** When the run started (ISO 8601). */
   date: string;
   dataset: { name: string; task: string; features: number; classes: number; train: number; validation: number; test: number; seed: number };
@@ -122,28 +135,38 @@ function configOptions(options: CommonOptions, settings: KafSettings): TrainOpti
   return { ...options, ...settings, matchParams: false };
 }
 
+const figure = (v: number): Figure => (Number.isFinite(v) ? v : 'diverged');
+
 function seedScore(seed: number, r: RunResult): SeedScore {
   return {
     seed,
-    validationLoss: r.validationLoss!,
-    validationAccuracy: r.validationAccuracy,
+    validationLoss: figure(r.validationLoss!),
+    validationAccuracy: r.validationAccuracy === null ? null : figure(r.validationAccuracy),
     epochs: r.epochs,
     bestEpoch: r.bestEpoch,
     secondsPerEpoch: r.secondsPerEpoch,
-    trainLoss: r.trainLoss,
+    trainLoss: figure(r.trainLoss),
   };
 }
 
-function validationSummary(seeds: SeedScore[], classification: boolean): { accuracy: MeanSd | null; loss: MeanSd } {
+/** Mean and sd over the seeds, or 'diverged' when any seed's figure is not finite. */
+function validationSummary(seeds: SeedScore[], classification: boolean): ValidationSummary | 'diverged' {
+  const finite = (v: Figure | null): v is number => typeof v === 'number';
+  if (seeds.some((s) => !finite(s.validationLoss) || !finite(s.trainLoss) || (classification && !finite(s.validationAccuracy)))) return 'diverged';
   return {
-    accuracy: classification ? meanSd(seeds.map((s) => s.validationAccuracy!)) : null,
-    loss: meanSd(seeds.map((s) => s.validationLoss)),
+    accuracy: classification ? meanSd(seeds.map((s) => s.validationAccuracy as number)) : null,
+    loss: meanSd(seeds.map((s) => s.validationLoss as number)),
   };
 }
 
-/** Higher is better: mean validation accuracy, or minus the mean validation loss. */
-function score(v: { accuracy: MeanSd | null; loss: MeanSd }): number {
+/** Higher is better: mean validation accuracy, or minus the mean validation loss (never called on 'diverged'). */
+function score(v: ValidationSummary): number {
   return v.accuracy ? v.accuracy.mean : -v.loss.mean;
+}
+
+/** tune.json: a non-finite figure the report did not mark already is written 'diverged', never null. */
+function reportJson(report: TuneReport): string {
+  return JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? 'diverged' : value), 2) + '\n';
 }
 
 const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -188,13 +211,22 @@ async function secondsPerEpoch(options: TrainOptions, variant: 'kaf' | 'baseline
   }
 }
 
-export async function runTune(options: TuneOptions, out: (line: string) => void = console.log): Promise<number> {
+export async function runTune(options: TuneOptions, out: (line: string) => void = printLine): Promise<number> {
   tf.enableProdMode();
   const tuning = new Tuning(options, out);
-  const output = new RunOutput(options.out, '--out', () => tuning.saveInterrupted(output));
+  const output = new RunOutput(options.out, '--out', () => tuning.saveCheckpoint(output, 'interrupted'));
   try {
     await tuning.run(output);
     return 0;
+  } catch (err) {
+    // Whatever ended the run, the finished configurations are kept (a CliError before the first
+    // one leaves --out as it was).
+    try {
+      tuning.saveCheckpoint(output, 'failed', (err as Error).message?.split('\n')[0] ?? String(err));
+    } catch (saveError) {
+      printError(`tfjs-kaf tune: could not save the finished configurations (${(saveError as Error).message.split('\n')[0]})`);
+    }
+    throw err;
   } finally {
     output.discard();
   }
@@ -202,7 +234,9 @@ export async function runTune(options: TuneOptions, out: (line: string) => void 
 
 class Tuning {
   private report: TuneReport | null = null;
-  private pending: KafSettings[] = [];
+  /** The grid, and the first configuration not finished (nor skipped): a checkpoint lists the rest as not run. */
+  private configs: KafSettings[] = [];
+  private nextConfig = 0;
   private readonly started = Date.now();
 
   constructor(
@@ -214,22 +248,40 @@ class Tuning {
     return (Date.now() - this.started) / 1000;
   }
 
-  /** Ctrl-C: the finished configurations go into tune.json, marked interrupted, and --out is committed. */
-  saveInterrupted(output: RunOutput): void {
+  /**
+   * Ctrl-C or a failure: the finished configurations go into tune.json, marked so, and --out is
+   * committed. Only what finished: no choice and no test scores, even where the final phase had
+   * begun (status and content say the same).
+   */
+  saveCheckpoint(output: RunOutput, status: 'interrupted' | 'failed', error?: string): void {
     const report = this.report;
+    const what = status === 'interrupted' ? 'interrupted' : 'failed';
     if (report === null || report.status === 'complete' || report.configurations.length === 0) {
-      console.error('tfjs-kaf tune: interrupted before a configuration finished; --out left as it was');
+      if (report !== null && report.status !== 'complete') printError(`tfjs-kaf tune: ${what} before a configuration finished; --out left as it was`);
       return;
     }
-    report.status = 'interrupted';
-    report.notRun = [...this.pending];
-    report.timing.elapsedSeconds = this.elapsed();
-    report.files = [path.join(this.options.out, 'tune.json')];
-    fs.writeFileSync(output.path('tune.json'), JSON.stringify(report, null, 2) + '\n');
+    const checkpoint: TuneReport = {
+      format: report.format,
+      status,
+      ...(error !== undefined ? { error } : {}),
+      date: report.date,
+      dataset: report.dataset,
+      backend: report.backend,
+      options: report.options,
+      criterion: report.criterion,
+      seeds: report.seeds,
+      timing: { ...report.timing, elapsedSeconds: this.elapsed() },
+      baseline: report.baseline,
+      configurations: report.configurations,
+      skipped: report.skipped,
+      notRun: this.configs.slice(this.nextConfig),
+      files: [path.join(this.options.out, 'tune.json')],
+    };
+    output.write('tune.json', reportJson(checkpoint));
     output.commit();
-    console.error(
-      `tfjs-kaf tune: interrupted: ${report.configurations.length} of ${report.configurations.length + report.skipped.length + report.notRun.length} configurations finished, ` +
-        `in ${path.join(this.options.out, 'tune.json')} (status "interrupted": no choice was made, the test set was not read)`,
+    printError(
+      `tfjs-kaf tune: ${what}: ${checkpoint.configurations.length} of ${this.configs.length} configurations finished, ` +
+        `in ${path.join(this.options.out, 'tune.json')} (status "${status}": no choice is recorded, no test score)`,
     );
   }
 
@@ -238,13 +290,14 @@ class Tuning {
     await selectBackend(options.backend);
     const dataset = loadDataset(options, out);
     const classification = dataset.task === 'classification';
+    checkNetworkSize(dataset.features, options.hidden, classification ? dataset.classes : 1, Math.max(...options.grid.D));
     const seeds = Array.from({ length: options.repeat }, (_, r) => options.seed + r);
     // One test set (from --seed); each repeat its own validation carve of the rest.
     const splits = seeds.map((seed) =>
       splitDataset(dataset, options.seed, options.samples, { validationFraction: options.validationSplit, validationSeed: seed }),
     );
     const configs = gridConfigurations(options.grid);
-    this.pending = [...configs];
+    this.configs = configs;
     const budgetSeconds = options.budgetMinutes * 60;
 
     // The yardstick: seconds per epoch of the baseline and of KAF at the largest D, per kernel.
@@ -350,12 +403,12 @@ class Tuning {
     let best: { result: ConfigResult; networks: TrainedNetwork[] } | null = null;
     for (let c = 0; c < configs.length; c++) {
       const settings = configs[c];
-      // Not run until it has finished (a Ctrl-C now lists it with those not reached).
-      this.pending = configs.slice(c);
+      // Not run until it has finished (a checkpoint now lists it with those not reached).
+      this.nextConfig = c;
       const reason = plan.skipReason(c, this.elapsed());
       if (reason !== null) {
         report.skipped.push({ settings, reason });
-        this.pending = configs.slice(c + 1);
+        this.nextConfig = c + 1;
         plannedLeft -= configCosts[c];
         totalRuns -= repeats;
         out(`[${c + 1}/${configs.length}] ${describeSettings(settings)}: skipped, ${reason}`);
@@ -363,28 +416,31 @@ class Tuning {
       }
       const networks = await trainSeeds(settings, 'kaf', describeSettings(settings));
       const seedScores = networks.map((n, r) => seedScore(seeds[r], n.result));
+      const validation = validationSummary(seedScores, classification);
       const result: ConfigResult = {
         id: c + 1,
         settings,
         gamma: gammaOf(settings),
         seeds: seedScores,
-        validation: validationSummary(seedScores, classification),
+        validation,
         secondsPerEpoch: meanSd(seedScores.map((s) => s.secondsPerEpoch)).mean,
         parameters: networks[0].result.parameters,
         inferenceMsPer1000: networks[0].result.inferenceMsPer1000,
         alphaBelowTolerance: meanSd(networks.map((n) => sparsity(n.model, options.sparsityTolerance).fractionBelow)).mean,
       };
       report.configurations.push(result);
-      this.pending = configs.slice(c + 1);
+      this.nextConfig = c + 1;
       const left = plannedLeft * cost.correction;
       out(
         `[${c + 1}/${configs.length}] ${describeSettings(settings)}: ${this.validationText(result.validation)}, ${result.secondsPerEpoch.toPrecision(3)} s/epoch; about ${duration(left)} left`,
       );
-      // Only the best configuration's networks are kept (for the final phase).
+      // Only the best configuration's networks are kept (for the final phase); a diverged one never is.
+      const chosenValidation = best?.result.validation as ValidationSummary | undefined;
       const better =
-        best === null ||
-        score(result.validation) > score(best.result.validation) ||
-        (score(result.validation) === score(best.result.validation) && result.parameters < best.result.parameters);
+        validation !== 'diverged' &&
+        (best === null ||
+          score(validation) > score(chosenValidation!) ||
+          (score(validation) === score(chosenValidation!) && result.parameters < best.result.parameters));
       if (better) {
         best?.networks.forEach((n) => n.model.dispose());
         best = { result, networks };
@@ -393,6 +449,13 @@ class Tuning {
       }
     }
     bar?.stop();
+    const diverged = report.configurations.filter((c) => c.validation === 'diverged').length;
+    if (best === null && diverged > 0) {
+      throw new CliError(
+        `every configuration that ran diverged (${diverged} of ${configs.length}: a loss that is not a finite number): no choice; lower --learning-rate, --l1 or --l2, or change the grid`,
+        1,
+      );
+    }
     if (best === null) throw new CliError('no configuration fitted in the budget: raise --budget or shrink the grid');
     report.choice = { id: best.result.id, settings: best.result.settings, why: this.why(best.result, report.configurations) };
 
@@ -460,7 +523,7 @@ class Tuning {
     await saveModel(chosen[0].model, output, 'model', report.files, options.out);
     if (compressedNetworks.length > 0) await saveModel(compressedNetworks[0].model, output, `model-d${options.compressTo}`, report.files, options.out);
     const write = (name: string, data: string | Buffer) => {
-      fs.writeFileSync(output.path(name), data);
+      output.write(name, data);
       report.files.push(path.join(options.out, name));
     };
     const svg = activationsPicture(
@@ -477,8 +540,8 @@ class Tuning {
     }
     if (options.report) report.files.push(path.join(options.out, 'report.html'));
     report.files.push(path.join(options.out, 'tune.json'));
-    fs.writeFileSync(output.path('tune.json'), JSON.stringify(report, null, 2) + '\n');
-    if (options.report) fs.writeFileSync(output.path('report.html'), reportHtml(report, svg ?? ''));
+    output.write('tune.json', reportJson(report));
+    if (options.report) output.write('report.html', reportHtml(report, svg ?? ''));
     output.commit();
     for (const n of [...chosen, ...baselines, ...matched]) n.model.dispose();
     compressedNetworks.forEach((c) => c.model.dispose());
@@ -486,38 +549,47 @@ class Tuning {
     out(`wrote ${report.files.join(', ')}`);
   }
 
-  private validationText(v: { accuracy: MeanSd | null; loss: MeanSd }): string {
+  private validationText(v: ValidationSummary | 'diverged'): string {
+    if (v === 'diverged') return 'diverged (a loss that is not a finite number)';
     return v.accuracy ? `validation ${plusMinus(v.accuracy, 100, 2, '%')}` : `validation loss ${plusMinus(v.loss, 1, 4)}`;
   }
 
-  /** Why the choice: its score, and how far the runner-up is in units of their spread. */
-  private why(chosen: ConfigResult, all: ConfigResult[]): string {
+  /** Why the choice: its score, and how far the runner-up is in units of their spread (diverged ones left out, and said). */
+  private why(chosenConfig: ConfigResult, all: ConfigResult[]): string {
+    type Scored = ConfigResult & { validation: ValidationSummary };
+    const scored = (c: ConfigResult): c is Scored => c.validation !== 'diverged';
+    const chosen = chosenConfig as Scored;
+    const diverged = all.length - all.filter(scored).length;
+    const divergedText = diverged > 0 ? `; ${diverged} diverged configuration${diverged > 1 ? 's' : ''} left out` : '';
     const metric = chosen.validation.accuracy ? 'mean validation accuracy' : 'lowest mean validation loss';
-    const value = (c: ConfigResult) => (c.validation.accuracy ? plusMinus(c.validation.accuracy, 100, 2, '%') : plusMinus(c.validation.loss, 1, 4));
+    const value = (c: Scored) => (c.validation.accuracy ? plusMinus(c.validation.accuracy, 100, 2, '%') : plusMinus(c.validation.loss, 1, 4));
     const text = `#${chosen.id} (${describeSettings(chosen.settings)}) has the ${chosen.validation.accuracy ? 'highest ' : ''}${metric}, ${value(chosen)} over ${chosen.seeds.length} seeds`;
-    const others = all.filter((c) => c !== chosen).sort((a, b) => score(b.validation) - score(a.validation));
-    if (others.length === 0) return `${text} (the only configuration run)`;
+    const others = all
+      .filter(scored)
+      .filter((c) => c !== chosenConfig)
+      .sort((a, b) => score(b.validation) - score(a.validation));
+    if (others.length === 0) return `${text} (the only configuration ${diverged > 0 ? 'that did not diverge' : 'run'})${divergedText}`;
     const runnerUp = others[0];
-    const spread = (c: ConfigResult) => (c.validation.accuracy ?? c.validation.loss).sd;
+    const spread = (c: Scored) => (c.validation.accuracy ?? c.validation.loss).sd;
     const gap = score(chosen.validation) - score(runnerUp.validation);
     const noise = Math.max(spread(chosen), spread(runnerUp));
     const scale = chosen.validation.accuracy ? 100 : 1;
     if (gap === 0)
-      return `${text}; tied with #${runnerUp.id} (${describeSettings(runnerUp.settings)}): of equals, the fewer parameters, then the earlier in the grid`;
+      return `${text}; tied with #${runnerUp.id} (${describeSettings(runnerUp.settings)}): of equals, the fewer parameters, then the earlier in the grid${divergedText}`;
     const verdict =
       noise === 0
         ? ''
         : gap < noise
           ? ': within one standard deviation, so the two are not told apart by these seeds'
           : `: ${(gap / noise).toFixed(1)} standard deviations behind`;
-    return `${text}; the runner-up #${runnerUp.id} (${describeSettings(runnerUp.settings)}) ${value(runnerUp)}, ${(scale * gap).toFixed(chosen.validation.accuracy ? 2 : 4)}${chosen.validation.accuracy ? ' points lower' : ' higher'}${verdict}`;
+    return `${text}; the runner-up #${runnerUp.id} (${describeSettings(runnerUp.settings)}) ${value(runnerUp)}, ${(scale * gap).toFixed(chosen.validation.accuracy ? 2 : 4)}${chosen.validation.accuracy ? ' points lower' : ' higher'}${verdict}${divergedText}`;
   }
 }
 
 /** The tuning table, the choice, and the test-set comparison. */
 export function formatTuneTable(report: TuneReport): string {
   const classification = report.dataset.task === 'classification';
-  const v = (x: { accuracy: MeanSd | null; loss: MeanSd }) => (x.accuracy ? plusMinus(x.accuracy, 100, 2, '%') : plusMinus(x.loss, 1, 4));
+  const v = (x: ValidationSummary | 'diverged') => (x === 'diverged' ? 'diverged' : x.accuracy ? plusMinus(x.accuracy, 100, 2, '%') : plusMinus(x.loss, 1, 4));
   const header = [
     '',
     'D',

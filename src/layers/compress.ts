@@ -32,21 +32,31 @@ export interface CompressedKaf {
  */
 export function compressKaf(layer: KAF, dictSize: number, options: CompressOptions = {}): CompressedKaf {
   if (layer instanceof KAF2D) throw new Error('compressKaf: a KAF2D layer is not supported (its units are functions of two inputs); it takes a KAF layer');
-  if (!(layer instanceof KAF)) throw new Error(`compressKaf: layer must be a KAF layer, received ${layer === null ? 'null' : typeof layer === 'object' ? ((layer as object).constructor?.name ?? 'an object') : typeof layer}`);
+  if (!(layer instanceof KAF))
+    throw new Error(
+      `compressKaf: layer must be a KAF layer, received ${layer === null ? 'null' : typeof layer === 'object' ? ((layer as object).constructor?.name ?? 'an object') : typeof layer}`,
+    );
   if (!layer.built) throw new Error('compressKaf: the layer is not built yet (call it on an input, or load its model, first)');
   checkDictSize('compressKaf', dictSize, false, 'dictSize');
-  if (options === null || typeof options !== 'object') throw new Error(`compressKaf: options must be an object, received ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object')
+    throw new Error(`compressKaf: options must be an object, received ${options === null ? 'null' : typeof options}`);
   const samples = options.samples ?? Math.max(512, 2 * dictSize + 1);
   const ridge = options.ridge ?? 1e-9;
   if (!Number.isInteger(samples) || samples < dictSize || samples > MAX_GRID_SAMPLES)
     throw new Error(`compressKaf: options.samples must be an integer in [dictSize (${dictSize}), ${MAX_GRID_SAMPLES}], received ${samples}`);
-  if (typeof ridge !== 'number' || !(ridge >= 0) || !Number.isFinite(ridge)) throw new Error(`compressKaf: options.ridge must be a finite number >= 0, received ${ridge}`);
+  if (typeof ridge !== 'number' || !(ridge >= 0) || !Number.isFinite(ridge))
+    throw new Error(`compressKaf: options.ridge must be a finite number >= 0, received ${ridge}`);
   const [alphaTensor] = layer.getWeights();
   const [units, D] = alphaTensor.shape;
   const alpha = alphaTensor.dataSync();
   const boundary = Math.fround(layer.boundary);
   const xs = uniformGrid(boundary, samples);
-  const target = evaluateUnits(alpha, units, { dict: float32Dictionary(boundary, D), gamma: Math.fround(layer.gamma ?? defaultGamma(layer.boundary, D)), kernel: layer.kernel }, xs);
+  const target = evaluateUnits(
+    alpha,
+    units,
+    { dict: float32Dictionary(boundary, D), gamma: Math.fround(layer.gamma ?? defaultGamma(layer.boundary, D)), kernel: layer.kernel },
+    xs,
+  );
 
   // The new dictionary and its default gamma, as the new layer will compute them.
   const smaller = { dict: float32Dictionary(boundary, dictSize), gamma: Math.fround(defaultGamma(layer.boundary, dictSize)), kernel: layer.kernel };

@@ -12,6 +12,15 @@ export const layers = {
 export { KAF, KAF2D };
 export type { KAFLayerArgs } from './kaf_layer';
 export type { KAF2DLayerArgs } from './kaf2d_layer';
-export { ACTIVATION_NAMES, type ActivationName, DEFAULT_RIDGE_EPS, KafRidge, type KafRidgeConfig, ridgeInit, type RidgeInitOptions } from './init';
+export {
+  ACTIVATION_NAMES,
+  type ActivationName,
+  DEFAULT_RIDGE_EPS,
+  KafRidge,
+  type KafRidgeConfig,
+  RIDGE_INIT_TOLERANCE,
+  ridgeInit,
+  type RidgeInitOptions,
+} from './init';
 export type { AlphaInitializer, KafLayerBase, KafLayerBaseArgs } from './kaf_base';
 export { compressKaf, type CompressedKaf, type CompressOptions } from './compress';

@@ -75,7 +75,8 @@ export function ridgeInit(f: ActivationName | ((x: number) => number), options: 
   if (typeof fn !== 'function') {
     throw new Error(`ridgeInit: f must be a function or one of ${ACTIVATION_NAMES.join(', ')}, received ${JSON.stringify(f)}`);
   }
-  if (options === null || typeof options !== 'object') throw new Error(`ridgeInit: options must be an object, received ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object')
+    throw new Error(`ridgeInit: options must be an object, received ${options === null ? 'null' : typeof options}`);
   const D = options.D ?? 20;
   const eps = options.eps ?? DEFAULT_RIDGE_EPS;
   checkDictSize('ridgeInit', D, false, 'options.D');
