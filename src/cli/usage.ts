@@ -12,12 +12,14 @@ const DATA = `Data (default: --dataset mnist)
   --target COLUMN          the CSV column to predict (name or 0-based index; default: last)
   --task classification|regression   for a CSV (default: inferred from the target column)
   --samples N              use at most N examples (before the train/test split; at least 5)
-  --seed N                 weights, split and shuffling (default 1)`;
+  --seed N                 weights, split and shuffling (default 1; an integer in [0, 2^32 - 1])`;
 
 const TRAINING = `Training (the same for KAF and the baseline)
   --hidden 32,32           hidden layer sizes (iris and CSV: 16,16)
   --init elu|relu|tanh|sigmoid|swish|identity|random   KAF initialisation (default elu: ridge
-                           regression to ELU; random: normal, sigma 0.3)
+                           regression to ELU; random: normal, sigma 0.3). The relu kernel
+                           cannot start as elu, tanh or identity: --init relu, sigmoid, swish
+                           or random there
   --baseline relu|elu|tanh the fixed activation to compare with (default relu)
   --epochs N               (default 10; 80 for iris and CSV)
   --batch-size N           (default 64)
