@@ -89,10 +89,23 @@ describe('tfjs-kaf tune', () => {
     expect(stdout).toMatch(/^baseline\s+relu\s+\d+\.\d\d \+- \d+\.\d\d%/m);
   });
 
-  it('chooses by validation and says why', () => {
-    const best = [...report.configurations].sort((a, b) => b.validation.accuracy.mean - a.validation.accuracy.mean || a.parameters - b.parameters)[0];
+  it('chooses by validation on exact counts: most correct answers over the seeds, of equals the fewer parameters, then the earlier; a tie is said', () => {
+    // Correct answers per seed, as integers from the per-seed records (each seed's validation set has
+    // the same number of rows): the choice recomputed without the command's means.
+    const rows = report.dataset.validation;
+    const correct = (c: { seeds: { validationAccuracy: number }[] }) =>
+      c.seeds.reduce((sum, s) => {
+        expect(Math.abs(s.validationAccuracy * rows - Math.round(s.validationAccuracy * rows))).toBeLessThan(1e-9); // an exact fraction
+        return sum + Math.round(s.validationAccuracy * rows);
+      }, 0);
+    const ranked = [...report.configurations].sort((a, b) => correct(b) - correct(a) || a.parameters - b.parameters || a.id - b.id);
+    const [best, runnerUp] = ranked;
     expect(report.choice.id).toBe(best.id);
     expect(report.choice.why).toMatch(new RegExp(`^#${best.id} \\(D=${best.settings.D}, gaussian.*\\) has the highest mean validation accuracy`));
+    // On this grid #3 and #4 have 44 of 48 right and 163 parameters each (float32 means chose #4
+    // with "0.00 points lower"): a tie, won by the earlier.
+    expect([best.id, runnerUp.id, correct(best), correct(runnerUp)]).toEqual([3, 4, 44, 44]);
+    expect(report.choice.why).toContain(`tied with #${runnerUp.id}`);
     expect(stdout).toMatch(new RegExp(`^\\*#${best.id}\\s`, 'm'));
     expect(stdout).toContain(`choice: ${report.choice.why}`);
   });

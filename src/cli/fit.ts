@@ -57,9 +57,20 @@ export function evaluate(model: tf.LayersModel, set: Subset, features: number, c
   const y = tf.tensor1d(set.y);
   const evaluated = model.evaluate(x, y, { batchSize: 256 });
   const scores = Array.isArray(evaluated) ? evaluated : [evaluated];
-  const [loss, accuracy] = scores.map((t) => t.dataSync()[0]);
+  const loss = scores[0].dataSync()[0];
+  // Accuracy as the exact fraction correct / count: tfjs's metric is a float32 mean over batches,
+  // so two networks with as many correct answers could differ in the 8th digit and never tie.
+  let accuracy: number | null = null;
+  if (classification) {
+    const predicted = tf.tidy(() => (model.predict(x, { batchSize: 256 }) as tf.Tensor).argMax(-1));
+    const labels = predicted.dataSync();
+    let correct = 0;
+    for (let i = 0; i < set.count; i++) if (labels[i] === set.y[i]) correct++;
+    predicted.dispose();
+    accuracy = correct / set.count;
+  }
   tf.dispose([x, y, ...scores]);
-  return { loss, accuracy: classification ? accuracy : null };
+  return { loss, accuracy };
 }
 
 export async function fitNetwork(model: tf.LayersModel, train: Subset, validation: Subset | null, features: number, options: FitOptions): Promise<FitResult> {

@@ -164,6 +164,20 @@ function score(v: ValidationSummary): number {
   return v.accuracy ? v.accuracy.mean : -v.loss.mean;
 }
 
+/**
+ * Scores closer than this are a tie (then the fewer parameters, then the earlier in the grid win).
+ * Accuracies are exact fractions (correct / count), so a real difference is at least 1 / (seeds x
+ * validation rows), far above it; below it is the rounding of the mean (23/24 + 21/24 against
+ * 22/24 + 22/24 differ in the last bit).
+ */
+export const SCORE_TIE = 1e-9;
+
+/** > 0 when a scores better than b, 0 for a tie. */
+function compareScores(a: ValidationSummary, b: ValidationSummary): number {
+  const gap = score(a) - score(b);
+  return Math.abs(gap) <= SCORE_TIE ? 0 : gap;
+}
+
 /** tune.json: a non-finite figure the report did not mark already is written 'diverged', never null. */
 function reportJson(report: TuneReport): string {
   return JSON.stringify(report, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? 'diverged' : value), 2) + '\n';
@@ -439,8 +453,8 @@ class Tuning {
       const better =
         validation !== 'diverged' &&
         (best === null ||
-          score(validation) > score(chosenValidation!) ||
-          (score(validation) === score(chosenValidation!) && result.parameters < best.result.parameters));
+          compareScores(validation, chosenValidation!) > 0 ||
+          (compareScores(validation, chosenValidation!) === 0 && result.parameters < best.result.parameters));
       if (better) {
         best?.networks.forEach((n) => n.model.dispose());
         best = { result, networks };
@@ -567,11 +581,11 @@ class Tuning {
     const others = all
       .filter(scored)
       .filter((c) => c !== chosenConfig)
-      .sort((a, b) => score(b.validation) - score(a.validation));
+      .sort((a, b) => compareScores(b.validation, a.validation) || a.parameters - b.parameters || a.id - b.id);
     if (others.length === 0) return `${text} (the only configuration ${diverged > 0 ? 'that did not diverge' : 'run'})${divergedText}`;
     const runnerUp = others[0];
     const spread = (c: Scored) => (c.validation.accuracy ?? c.validation.loss).sd;
-    const gap = score(chosen.validation) - score(runnerUp.validation);
+    const gap = compareScores(chosen.validation, runnerUp.validation);
     const noise = Math.max(spread(chosen), spread(runnerUp));
     const scale = chosen.validation.accuracy ? 100 : 1;
     if (gap === 0)
