@@ -46,6 +46,11 @@ constexpr int64_t kBackwardScratchBudget = int64_t{${c.backward.scratchBudgetMiB
 constexpr int64_t kScratchConstantBytes = int64_t{${c.backward.scratchBudgetMiB + c.scratch.constantExtraMiB}} << 20;
 constexpr int64_t kScratchBytesPerAlphaValue = ${c.scratch.bytesPerAlphaValue};
 constexpr const char* kScratchBoundText = "${scratchText}";
+// The basis functions, in KernelKind's order (kaf_params.h parses a name to its index).
+constexpr const char* kBasisFunctionNames[] = {${c.basisFunctions.map((n) => `"${n}"`).join(', ')}};
+constexpr int kBasisFunctionCount = ${c.basisFunctions.length};
+constexpr const char* kBasisFunctionListText = "${c.basisFunctions.slice(0, -1).map((n) => `'${n}'`).join(', ')} or '${c.basisFunctions.at(-1)}'";
+constexpr const char* kBasisFunctionAttr = "kernel: {${c.basisFunctions.map((n) => `'${n}'`).join(', ')}}";
 constexpr const char* kForwardOpName = "${c.tensorflowOps.forward}";
 constexpr const char* kBackwardOpName = "${c.tensorflowOps.backward}";
 constexpr const char* kForward2dOpName = "${c.tensorflowOps.forward2d}";
@@ -79,8 +84,13 @@ export const CONTRACT = {
   maxThreads: ${c.maxThreads},
   /** The float nearest ${c.gaussianInputClamp}, as the native kernels hold it. */
   gaussianInputClamp: Math.fround(${c.gaussianInputClamp}),
+  /** The basis functions alpha can mix, as every binding spells them. */
+  basisFunctions: [${c.basisFunctions.map((n) => `'${n}'`).join(', ')}] as const,
   tfjsKernels: { forward: '${c.tfjsKernels.forward}', backward: '${c.tfjsKernels.backward}', forward2d: '${c.tfjsKernels.forward2d}', backward2d: '${c.tfjsKernels.backward2d}' },
 } as const;
+
+/** A basis function's name: ${c.basisFunctions.map((n) => `'${n}'`).join(' | ')}. */
+export type BasisFunction = (typeof CONTRACT.basisFunctions)[number];
 `;
 
 // Formatted as format:check wants it (the project's clang-format and .clang-format).

@@ -23,5 +23,10 @@ export const CONTRACT = {
   maxThreads: 1024,
   /** The float nearest 1000000000000000000, as the native kernels hold it. */
   gaussianInputClamp: Math.fround(1000000000000000000),
+  /** The basis functions alpha can mix, as every binding spells them. */
+  basisFunctions: ['gaussian', 'relu', 'softplus'] as const,
   tfjsKernels: { forward: 'Kaf', backward: 'KafGrad', forward2d: 'Kaf2d', backward2d: 'Kaf2dGrad' },
 } as const;
+
+/** A basis function's name: 'gaussian' | 'relu' | 'softplus'. */
+export type BasisFunction = (typeof CONTRACT.basisFunctions)[number];

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { BasisFunction } from './contract';
 import type { Limits } from './limits';
 import { PREBUILT } from './prebuilt';
 
@@ -16,7 +17,7 @@ export interface NativeParams {
 }
 
 /** The basis function k(s, d) that alpha mixes: exp(-gamma (s - d)^2), max(0, s - d), log(1 + e^(s - d)). */
-export type BasisFunction = 'gaussian' | 'relu' | 'softplus';
+export type { BasisFunction };
 
 export interface NativeCudaInfo {
   compiled: boolean;

@@ -2,12 +2,12 @@
 import { CONTRACT } from './contract';
 import { LIMITS } from './limits';
 import type { KafAttrs } from './kernels/names';
-import type { BasisFunction } from './native';
+import type { BasisFunction } from './contract';
 
-export type { BasisFunction } from './native';
+export type { BasisFunction } from './contract';
 export type { KafAttrs } from './kernels/names';
 
-export const BASIS_FUNCTIONS: readonly BasisFunction[] = ['gaussian', 'relu', 'softplus'];
+export const BASIS_FUNCTIONS: readonly BasisFunction[] = CONTRACT.basisFunctions;
 
 /** Options of kaf() and kafComposition(). */
 export interface KafOptions {

@@ -20,9 +20,9 @@
 // is used while gamma t^2 <= 40 (partials <= 2.4e17 sum|alpha|); further out, the carried
 // products serve the forward and the slope too.
 //
-// Far inputs: U is computed from t clamped to gamma t^2 <= 87.3, where the anchor's gaussian
-// underflows; beyond it the result is g times the walk at the clamp, which is below
-// 2e-11 sum|alpha| (the bound of kaf::GaussianWalkKernel on the CPU), and no product overflows.
+// Far inputs: U is computed from t clamped to gamma t^2 <= -kExpUnderflow, where the anchor's
+// gaussian underflows; beyond it the result is g times the walk at the clamp, which is below 2e-11
+// sum|alpha| (the bound of kaf::GaussianWalkKernel on the CPU), and no product overflows.
 #pragma once
 
 #include <cmath>
@@ -35,7 +35,8 @@ namespace kafcuda {
 
 constexpr int kSideSteps = kaf::kWalkSideSteps;             // dictionary points either side of m
 constexpr int64_t kMaxWalkDictSize = kaf::kMaxWalkSegment;  // one segment: D <= 21
-constexpr double kUnderflowExponent = 87.3;                 // expf(-87.3) ~ FLT_MIN
+constexpr double kUnderflowExponent =
+    -kaf::contract::kExpUnderflow;  // ln(FLT_MIN), the op contract's
 constexpr double kLog2e = 1.4426950408889634;
 // Horner while gamma t^2 <= 40, i.e. while the base-2 exponent is >= -40 log2(e).
 constexpr float kHornerExponent2 = static_cast<float>(-40 * kLog2e);
@@ -55,7 +56,7 @@ struct WalkParams {
   float gammaDelta2Log2e;            // gamma delta^2 log2(e)
   float delta;                       // for the backward's slope
   float q;                           // exp(-2 gamma delta^2)
-  float tLimit;                      // sqrt(87.3 / gamma): |t| used for U and V
+  float tLimit;                      // sqrt(kUnderflowExponent / gamma): |t| used for U and V
   float stepOffset[kSideSteps + 1];  // l delta, rounded once
   float scale[kSideSteps + 1];       // c_l = q^(l (l - 1) / 2)
 };

@@ -30,6 +30,11 @@ constexpr int64_t kScratchConstantBytes = int64_t{20} << 20;
 constexpr int64_t kScratchBytesPerAlphaValue = 24;
 constexpr const char* kScratchBoundText =
     "20 MiB + 24 bytes per alpha value, whatever the number of rows of x";
+// The basis functions, in KernelKind's order (kaf_params.h parses a name to its index).
+constexpr const char* kBasisFunctionNames[] = {"gaussian", "relu", "softplus"};
+constexpr int kBasisFunctionCount = 3;
+constexpr const char* kBasisFunctionListText = "'gaussian', 'relu' or 'softplus'";
+constexpr const char* kBasisFunctionAttr = "kernel: {'gaussian', 'relu', 'softplus'}";
 constexpr const char* kForwardOpName = "TfjsKaf";
 constexpr const char* kBackwardOpName = "TfjsKafGrad";
 constexpr const char* kForward2dOpName = "TfjsKaf2d";

@@ -33,18 +33,18 @@ struct KafParams {
   double dictValue(int64_t i) const { return -boundary + static_cast<double>(i) * delta(); }
 };
 
-// Parses "gaussian" | "relu" | "softplus". Returns false for any other name.
+// Parses a basis function's name (contract::kBasisFunctionNames, in KernelKind's order). Returns
+// false for any other name.
 inline bool parseKernelKind(const std::string& name, KernelKind* kind) {
-  if (name == "gaussian") {
-    *kind = KernelKind::kGaussian;
-  } else if (name == "relu") {
-    *kind = KernelKind::kRelu;
-  } else if (name == "softplus") {
-    *kind = KernelKind::kSoftplus;
-  } else {
-    return false;
+  static_assert(contract::kBasisFunctionCount == 3 && static_cast<int>(KernelKind::kSoftplus) == 2,
+                "KernelKind follows native/contract.json's basisFunctions");
+  for (int i = 0; i < contract::kBasisFunctionCount; ++i) {
+    if (name == contract::kBasisFunctionNames[i]) {
+      *kind = static_cast<KernelKind>(i);
+      return true;
+    }
   }
-  return true;
+  return false;
 }
 
 // a * b, or false when the product of two non-negative numbers would overflow int64.

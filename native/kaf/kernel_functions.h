@@ -187,21 +187,21 @@ constexpr bool kIsWalkKernel = std::is_base_of_v<GaussianWalkKernel, Kernel>;
 //   g_m (b_m + U (b_{m+1} + U (b_{m+2} + ...)) + V (b_{m-1} + V (...))):
 // one multiply-add per gaussian instead of the walk's three, and U, V from one range reduction
 // (exp2Pair). Horner's partial sums are bounded by sum|alpha| times max_l g_{m+l} / g_m, which is
-// below e^63 once |t| is clamped where g_m underflows (tLimit, gamma t^2 = 87.3; s <= 0.19,
-// l <= 10), hence the limit on sum|alpha| per unit (above it the walk runs). Past tLimit g_m is 0
-// and so is the result: below the walk's 2e-11 sum|alpha|, as for the walk itself.
+// below e^63 once |t| is clamped where g_m underflows (tLimit, gamma t^2 = -kExpUnderflow; s <=
+// 0.19, l <= 10), hence the limit on sum|alpha| per unit (above it the walk runs). Past tLimit g_m
+// is 0 and so is the result: below the walk's 2e-11 sum|alpha|, as for the walk itself.
 template <int W>
 struct GaussianHornerLanes : GaussianWalkLanes<W> {
   static constexpr double kMaxAlphaSum = 1e10;
   static constexpr double kLog2e = 1.44269504088896340736;
-  float tLimit;             // sqrt(87.3 / gamma)
+  float tLimit;             // sqrt(-kExpUnderflow / gamma)
   float gaussianExponent2;  // -gamma log2(e): g = 2^(t^2 gaussianExponent2)
   float ratioSlope2;        // 2 gamma delta log2(e): U = 2^(t ratioSlope2 + ratioOffset2)
   float ratioOffset2;       // -gamma delta^2 log2(e)
 
   GaussianHornerLanes(double gamma, double delta, int64_t dictSize)
       : GaussianWalkLanes<W>(gamma, delta, dictSize),
-        tLimit(static_cast<float>(std::sqrt(87.3 / gamma))),
+        tLimit(static_cast<float>(std::sqrt(-static_cast<double>(kExpUnderflow) / gamma))),
         gaussianExponent2(static_cast<float>(-gamma * kLog2e)),
         ratioSlope2(static_cast<float>(2 * gamma * delta * kLog2e)),
         ratioOffset2(static_cast<float>(-gamma * delta * delta * kLog2e)) {}

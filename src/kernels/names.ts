@@ -4,7 +4,7 @@
 import type { NamedTensorInfoMap } from '@tensorflow/tfjs-core';
 
 import { CONTRACT } from '../contract';
-import type { BasisFunction } from '../params';
+import type { BasisFunction } from '../contract';
 
 /** y = KAF(x; alpha): inputs x [..., N], alpha [N, D]; output [..., N]. */
 export const Kaf = CONTRACT.tfjsKernels.forward;
