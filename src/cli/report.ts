@@ -4,7 +4,7 @@
 // carries that path (data-path) and its exact value (data-value), so a test can hold the page to
 // the file.
 import { describeSettings } from './args';
-import type { TuneReport } from './tune';
+import type { TuneReport } from './tune_report';
 
 /** How a figure is written: its data-format names the rule, so that a test can apply it too. */
 const FORMATS = {

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { type CommonOptions, describeSettings, gammaOf, gridConfigurations, type KafSettings, type TrainOptions, type TuneOptions } from './args';
-import { type PruningCurve, pruningCurve, type Sparsity, sparsity } from './analysis';
-import { activationsPicture, type NeuronReport, neuronReport } from './artifacts';
+import { pruningCurve, sparsity } from './analysis';
+import { activationsPicture, neuronReport } from './artifacts';
 import { type Dataset, type Split, splitDataset } from './datasets';
 import { CliError } from './errors';
 import { printError, printLine } from './terminal';
@@ -18,117 +18,9 @@ import { svgToPng } from './plot';
 import { createGridProgress, SILENT_PROGRESS } from './progress';
 import { BudgetPlan, CostModel } from './budget';
 import { reportHtml } from './report';
-import { formatColumns, duration, type MeanSd, meanSd, plusMinus } from './table';
+import type { BaselineResult, ConfigResult, Figure, Gain, SeedScore, TestScores, TuneReport, ValidationSummary } from './tune_report';
+import { formatColumns, duration, meanSd, plusMinus } from './table';
 import { compress, loadDataset, networkSpec, type RunResult, saveModel, scoreOnTest, selectBackend, type TrainedNetwork, trainNetwork } from './train';
-
-/** A training figure, or 'diverged' where it is not a finite number (tune.json has no null for a number). */
-export type Figure = number | 'diverged';
-
-/** One network trained on one seed's split, as tune.json records it. */
-export interface SeedScore {
-  seed: number;
-  validationLoss: Figure;
-  validationAccuracy: Figure | null;
-  epochs: number;
-  bestEpoch: number;
-  secondsPerEpoch: number;
-  trainLoss: Figure;
-}
-
-export interface ValidationSummary {
-  accuracy: MeanSd | null;
-  loss: MeanSd;
-}
-
-export interface ConfigResult {
-  /** 1-based position in the grid. */
-  id: number;
-  settings: KafSettings;
-  /** The bandwidth the layers used: gammaScale times the default rule. */
-  gamma: number;
-  seeds: SeedScore[];
-  /** 'diverged' when a seed's training or validation loss is not finite: such a configuration is never chosen. */
-  validation: ValidationSummary | 'diverged';
-  secondsPerEpoch: number;
-  parameters: number;
-  /** The first seed's network. */
-  inferenceMsPer1000: number;
-  /** Fraction of alpha below the sparsity tolerance, mean over seeds. */
-  alphaBelowTolerance: number;
-}
-
-export interface BaselineResult {
-  variant: 'baseline' | 'matched';
-  activation: string;
-  hidden: number[];
-  seeds: SeedScore[];
-  validation: ValidationSummary | 'diverged';
-  secondsPerEpoch: number;
-  parameters: number;
-  inferenceMsPer1000: number;
-}
-
-export interface TestScores {
-  variant: string;
-  activation: string;
-  parameters: number;
-  /** One per seed, in seed order. */
-  accuracy: number[] | null;
-  loss: number[];
-  summary: { accuracy: MeanSd | null; loss: MeanSd };
-}
-
-export interface Gain {
-  against: 'baseline' | 'matched';
-  /** KAF minus the other, paired by seed: accuracy points (classification) or loss (regression, negative is better). */
-  difference: MeanSd;
-  wins: number;
-  seeds: number;
-}
-
-export interface TuneReport {
-  format: 'tfjs-kaf-tune/1';
-  /**
-   * 'complete' only when the final phase ran. 'interrupted' (Ctrl-C, SIGTERM) and 'failed' (an
-   * error, in `error`) list what finished and nothing more: no choice, no test scores.
-   */
-  status: 'complete' | 'interrupted' | 'failed';
-  error?: string;
-  /** When the run started (ISO 8601). */
-  date: string;
-  dataset: { name: string; task: string; features: number; classes: number; train: number; validation: number; test: number; seed: number };
-  backend: string;
-  options: TuneOptions;
-  /** How candidates are compared: mean validation accuracy (classification) or loss (regression). */
-  criterion: 'validation accuracy' | 'validation loss';
-  seeds: number[];
-  timing: { budgetSeconds: number; estimatedSeconds: number; elapsedSeconds: number; secondsPerEpoch: Record<string, number> };
-  baseline: BaselineResult | null;
-  configurations: ConfigResult[];
-  skipped: { settings: KafSettings; reason: string }[];
-  /** Configurations not reached (an interrupted run). */
-  notRun: KafSettings[];
-  choice?: { id: number; settings: KafSettings; why: string };
-  matched?: BaselineResult;
-  /** Every network above scored on the test set: read once per seed, after the choice. */
-  test?: { examples: number; networks: TestScores[]; gains: Gain[] };
-  /** The chosen configuration's first-seed network. */
-  sparsity?: Sparsity;
-  pruning?: PruningCurve;
-  neurons?: NeuronReport;
-  compressed?: {
-    D: number;
-    layers: { layer: string; maxChange: number; rmsChange: number }[];
-    parameters: number;
-    test: TestScores;
-    /** Compressed minus full, paired by seed. */
-    accuracyChange: MeanSd | null;
-    lossChange: MeanSd;
-    inferenceMsPer1000: number;
-    fullInferenceMsPer1000: number;
-  };
-  files: string[];
-}
 
 /** train's options for one configuration of the grid. */
 function configOptions(options: CommonOptions, settings: KafSettings): TrainOptions {

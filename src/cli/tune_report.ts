@@ -1,0 +1,115 @@
+// What `tfjs-kaf tune` records (tune.json, format tfjs-kaf-tune/1): the types the command fills
+// and the report page reads. A module of its own, so that neither imports the other.
+import type { KafSettings, TuneOptions } from './args';
+import type { PruningCurve, Sparsity } from './analysis';
+import type { NeuronReport } from './artifacts';
+import type { MeanSd } from './table';
+
+/** A training figure, or 'diverged' where it is not a finite number (tune.json has no null for a number). */
+export type Figure = number | 'diverged';
+
+/** One network trained on one seed's split, as tune.json records it. */
+export interface SeedScore {
+  seed: number;
+  validationLoss: Figure;
+  validationAccuracy: Figure | null;
+  epochs: number;
+  bestEpoch: number;
+  secondsPerEpoch: number;
+  trainLoss: Figure;
+}
+
+export interface ValidationSummary {
+  accuracy: MeanSd | null;
+  loss: MeanSd;
+}
+
+export interface ConfigResult {
+  /** 1-based position in the grid. */
+  id: number;
+  settings: KafSettings;
+  /** The bandwidth the layers used: gammaScale times the default rule. */
+  gamma: number;
+  seeds: SeedScore[];
+  /** 'diverged' when a seed's training or validation loss is not finite: such a configuration is never chosen. */
+  validation: ValidationSummary | 'diverged';
+  secondsPerEpoch: number;
+  parameters: number;
+  /** The first seed's network. */
+  inferenceMsPer1000: number;
+  /** Fraction of alpha below the sparsity tolerance, mean over seeds. */
+  alphaBelowTolerance: number;
+}
+
+export interface BaselineResult {
+  variant: 'baseline' | 'matched';
+  activation: string;
+  hidden: number[];
+  seeds: SeedScore[];
+  validation: ValidationSummary | 'diverged';
+  secondsPerEpoch: number;
+  parameters: number;
+  inferenceMsPer1000: number;
+}
+
+export interface TestScores {
+  variant: string;
+  activation: string;
+  parameters: number;
+  /** One per seed, in seed order. */
+  accuracy: number[] | null;
+  loss: number[];
+  summary: { accuracy: MeanSd | null; loss: MeanSd };
+}
+
+export interface Gain {
+  against: 'baseline' | 'matched';
+  /** KAF minus the other, paired by seed: accuracy points (classification) or loss (regression, negative is better). */
+  difference: MeanSd;
+  wins: number;
+  seeds: number;
+}
+
+export interface TuneReport {
+  format: 'tfjs-kaf-tune/1';
+  /**
+   * 'complete' only when the final phase ran. 'interrupted' (Ctrl-C, SIGTERM) and 'failed' (an
+   * error, in `error`) list what finished and nothing more: no choice, no test scores.
+   */
+  status: 'complete' | 'interrupted' | 'failed';
+  error?: string;
+  /** When the run started (ISO 8601). */
+  date: string;
+  dataset: { name: string; task: string; features: number; classes: number; train: number; validation: number; test: number; seed: number };
+  backend: string;
+  options: TuneOptions;
+  /** How candidates are compared: mean validation accuracy (classification) or loss (regression). */
+  criterion: 'validation accuracy' | 'validation loss';
+  seeds: number[];
+  timing: { budgetSeconds: number; estimatedSeconds: number; elapsedSeconds: number; secondsPerEpoch: Record<string, number> };
+  baseline: BaselineResult | null;
+  configurations: ConfigResult[];
+  skipped: { settings: KafSettings; reason: string }[];
+  /** Configurations not reached (an interrupted run). */
+  notRun: KafSettings[];
+  choice?: { id: number; settings: KafSettings; why: string };
+  matched?: BaselineResult;
+  /** Every network above scored on the test set: read once per seed, after the choice. */
+  test?: { examples: number; networks: TestScores[]; gains: Gain[] };
+  /** The chosen configuration's first-seed network. */
+  sparsity?: Sparsity;
+  pruning?: PruningCurve;
+  neurons?: NeuronReport;
+  compressed?: {
+    D: number;
+    layers: { layer: string; maxChange: number; rmsChange: number }[];
+    parameters: number;
+    test: TestScores;
+    /** Compressed minus full, paired by seed. */
+    accuracyChange: MeanSd | null;
+    lossChange: MeanSd;
+    inferenceMsPer1000: number;
+    fullInferenceMsPer1000: number;
+  };
+  files: string[];
+}
