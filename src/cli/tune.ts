@@ -17,8 +17,11 @@ import { RunOutput } from './output';
 import { svgToPng } from './plot';
 import { createGridProgress, SILENT_PROGRESS } from './progress';
 import { BudgetPlan, CostModel } from './budget';
+import { compareCandidates, explainChoice, pairedGain } from '../pilot/oracle';
 import { reportHtml } from './report';
 import type { BaselineResult, ConfigResult, Figure, Gain, SeedScore, TestScores, TuneReport, ValidationSummary } from './tune_report';
+
+type Scored = ConfigResult & { validation: ValidationSummary };
 import { formatColumns, duration, meanSd, plusMinus } from './table';
 import { compress, loadDataset, networkSpec, type RunResult, saveModel, scoreOnTest, selectBackend, type TrainedNetwork, trainNetwork } from './train';
 
@@ -49,25 +52,6 @@ function validationSummary(seeds: SeedScore[], classification: boolean): Validat
     accuracy: classification ? meanSd(seeds.map((s) => s.validationAccuracy as number)) : null,
     loss: meanSd(seeds.map((s) => s.validationLoss as number)),
   };
-}
-
-/** Higher is better: mean validation accuracy, or minus the mean validation loss (never called on 'diverged'). */
-function score(v: ValidationSummary): number {
-  return v.accuracy ? v.accuracy.mean : -v.loss.mean;
-}
-
-/**
- * Scores closer than this are a tie (then the fewer parameters, then the earlier in the grid win).
- * Accuracies are exact fractions (correct / count), so a real difference is at least 1 / (seeds x
- * validation rows), far above it; below it is the rounding of the mean (23/24 + 21/24 against
- * 22/24 + 22/24 differ in the last bit).
- */
-export const SCORE_TIE = 1e-9;
-
-/** > 0 when a scores better than b, 0 for a tie. */
-function compareScores(a: ValidationSummary, b: ValidationSummary): number {
-  const gap = score(a) - score(b);
-  return Math.abs(gap) <= SCORE_TIE ? 0 : gap;
 }
 
 /** tune.json: a non-finite figure the report did not mark already is written 'diverged', never null. */
@@ -341,12 +325,7 @@ class Tuning {
         `[${c + 1}/${configs.length}] ${describeSettings(settings)}: ${this.validationText(result.validation)}, ${result.secondsPerEpoch.toPrecision(3)} s/epoch; about ${duration(left)} left`,
       );
       // Only the best configuration's networks are kept (for the final phase); a diverged one never is.
-      const chosenValidation = best?.result.validation as ValidationSummary | undefined;
-      const better =
-        validation !== 'diverged' &&
-        (best === null ||
-          compareScores(validation, chosenValidation!) > 0 ||
-          (compareScores(validation, chosenValidation!) === 0 && result.parameters < best.result.parameters));
+      const better = validation !== 'diverged' && (best === null || compareCandidates({ ...result, validation }, best.result as Scored) < 0);
       if (better) {
         best?.networks.forEach((n) => n.model.dispose());
         best = { result, networks };
@@ -363,7 +342,7 @@ class Tuning {
       );
     }
     if (best === null) throw new CliError('no configuration fitted in the budget: raise --budget or shrink the grid');
-    report.choice = { id: best.result.id, settings: best.result.settings, why: this.why(best.result, report.configurations) };
+    report.choice = { id: best.result.id, settings: best.result.settings, why: explainChoice(best.result, report.configurations, (c) => describeSettings(c.settings)) };
 
     // The final phase: the parameter-matched baseline, the chosen network's figures, then the test set.
     const widths = matchedWidths(dataset.features, options.hidden, classification ? dataset.classes : 1, best.result.parameters);
@@ -394,12 +373,8 @@ class Tuning {
       if (options.compressTo !== undefined) compressedNetworks.push(compress(chosen[r], options.compressTo, test, splits[r], dataset));
     }
     const networks = [testScores('kaf', chosen), testScores('baseline', baselines), testScores('matched', matched)];
-    const gain = (against: 'baseline' | 'matched', others: TrainedNetwork[]): Gain => {
-      const differences = chosen.map((n, r) =>
-        classification ? n.result.testAccuracy! - others[r].result.testAccuracy! : n.result.testLoss - others[r].result.testLoss,
-      );
-      return { against, difference: meanSd(differences), wins: differences.filter((d) => (classification ? d > 0 : d < 0)).length, seeds: repeats };
-    };
+    const figure = (n: TrainedNetwork) => (classification ? n.result.testAccuracy! : n.result.testLoss);
+    const gain = (against: 'baseline' | 'matched', others: TrainedNetwork[]): Gain => ({ against, ...pairedGain(chosen.map(figure), others.map(figure), classification) });
     report.test = { examples: splits[0].testCount, networks, gains: [gain('baseline', baselines), gain('matched', matched)] };
     if (compressedNetworks.length > 0) {
       const first = compressedNetworks[0].result;
@@ -458,37 +433,6 @@ class Tuning {
   private validationText(v: ValidationSummary | 'diverged'): string {
     if (v === 'diverged') return 'diverged (a loss that is not a finite number)';
     return v.accuracy ? `validation ${plusMinus(v.accuracy, 100, 2, '%')}` : `validation loss ${plusMinus(v.loss, 1, 4)}`;
-  }
-
-  /** Why the choice: its score, and how far the runner-up is in units of their spread (diverged ones left out, and said). */
-  private why(chosenConfig: ConfigResult, all: ConfigResult[]): string {
-    type Scored = ConfigResult & { validation: ValidationSummary };
-    const scored = (c: ConfigResult): c is Scored => c.validation !== 'diverged';
-    const chosen = chosenConfig as Scored;
-    const diverged = all.length - all.filter(scored).length;
-    const divergedText = diverged > 0 ? `; ${diverged} diverged configuration${diverged > 1 ? 's' : ''} left out` : '';
-    const metric = chosen.validation.accuracy ? 'mean validation accuracy' : 'lowest mean validation loss';
-    const value = (c: Scored) => (c.validation.accuracy ? plusMinus(c.validation.accuracy, 100, 2, '%') : plusMinus(c.validation.loss, 1, 4));
-    const text = `#${chosen.id} (${describeSettings(chosen.settings)}) has the ${chosen.validation.accuracy ? 'highest ' : ''}${metric}, ${value(chosen)} over ${chosen.seeds.length} seeds`;
-    const others = all
-      .filter(scored)
-      .filter((c) => c !== chosenConfig)
-      .sort((a, b) => compareScores(b.validation, a.validation) || a.parameters - b.parameters || a.id - b.id);
-    if (others.length === 0) return `${text} (the only configuration ${diverged > 0 ? 'that did not diverge' : 'run'})${divergedText}`;
-    const runnerUp = others[0];
-    const spread = (c: Scored) => (c.validation.accuracy ?? c.validation.loss).sd;
-    const gap = compareScores(chosen.validation, runnerUp.validation);
-    const noise = Math.max(spread(chosen), spread(runnerUp));
-    const scale = chosen.validation.accuracy ? 100 : 1;
-    if (gap === 0)
-      return `${text}; tied with #${runnerUp.id} (${describeSettings(runnerUp.settings)}): of equals, the fewer parameters, then the earlier in the grid${divergedText}`;
-    const verdict =
-      noise === 0
-        ? ''
-        : gap < noise
-          ? ': within one standard deviation, so the two are not told apart by these seeds'
-          : `: ${(gap / noise).toFixed(1)} standard deviations behind`;
-    return `${text}; the runner-up #${runnerUp.id} (${describeSettings(runnerUp.settings)}) ${value(runnerUp)}, ${(scale * gap).toFixed(chosen.validation.accuracy ? 2 : 4)}${chosen.validation.accuracy ? ' points lower' : ' higher'}${verdict}${divergedText}`;
   }
 }
 

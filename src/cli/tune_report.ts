@@ -3,7 +3,10 @@
 import type { KafSettings, TuneOptions } from './args';
 import type { PruningCurve, Sparsity } from './analysis';
 import type { NeuronReport } from './artifacts';
-import type { MeanSd } from './table';
+import type { ValidationSummary } from '../pilot/oracle';
+import type { MeanSd } from '../pilot/stats';
+
+export type { ValidationSummary };
 
 /** A training figure, or 'diverged' where it is not a finite number (tune.json has no null for a number). */
 export type Figure = number | 'diverged';
@@ -17,11 +20,6 @@ export interface SeedScore {
   bestEpoch: number;
   secondsPerEpoch: number;
   trainLoss: Figure;
-}
-
-export interface ValidationSummary {
-  accuracy: MeanSd | null;
-  loss: MeanSd;
 }
 
 export interface ConfigResult {

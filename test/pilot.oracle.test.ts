@@ -1,0 +1,89 @@
+// The pilot's oracle on hand-fed figures: scores, ties (equal correct counts whose means differ in
+// the last bit), the choice with diverged candidates, the "why", paired gains. Every expected
+// answer is written out here, not computed with the oracle.
+import { describe, expect, it } from 'vitest';
+
+import { type Candidate, choose, compareScores, explainChoice, pairedGain, rank, SCORE_TIE } from '../src/pilot/oracle';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+/** A classification candidate from per-seed correct counts out of `rows`. */
+function accuracyCandidate(id: number, correct: number[], rows: number, parameters: number): Candidate {
+  const acc = correct.map((c) => c / rows);
+  return { id, parameters, seeds: correct, validation: { accuracy: { mean: mean(acc), sd: sd(acc) }, loss: { mean: 0.5, sd: 0 } } };
+}
+function lossCandidate(id: number, losses: number[], parameters: number): Candidate {
+  return { id, parameters, seeds: losses, validation: { accuracy: null, loss: { mean: mean(losses), sd: sd(losses) } } };
+}
+const diverged = (id: number): Candidate => ({ id, parameters: 10, seeds: [1, 2], validation: 'diverged' });
+const name = (c: Candidate) => `config ${c.id}`;
+
+describe('the oracle', () => {
+  it('ties equal correct counts whose means differ in the last bit (23 + 21 vs 22 + 22 of 24)', () => {
+    const a = accuracyCandidate(3, [23, 21], 24, 163);
+    const b = accuracyCandidate(4, [22, 22], 24, 163);
+    // The float64 means are not equal: exactly what made the old rule choose #4.
+    expect((23 / 24 + 21 / 24) / 2).not.toBe((22 / 24 + 22 / 24) / 2);
+    expect(compareScores(a.validation as never, b.validation as never)).toBe(0);
+    expect(choose([b, a])!.id).toBe(3); // of equals with as many parameters, the earlier
+    expect(explainChoice(a, [a, b], name)).toBe(
+      '#3 (config 3) has the highest mean validation accuracy, 91.67 +- 5.89% over 2 seeds; tied with #4 (config 4): of equals, the fewer parameters, then the earlier in the grid',
+    );
+  });
+
+  it('of tied scores takes the fewer parameters, whatever the order', () => {
+    const big = accuracyCandidate(1, [40, 40], 48, 500);
+    const small = accuracyCandidate(2, [40, 40], 48, 300);
+    expect(choose([big, small])!.id).toBe(2);
+    expect(rank([big, small]).map((c) => c.id)).toEqual([2, 1]);
+  });
+
+  it('a difference of one answer in 2 x 1,000,000 rows is no tie', () => {
+    expect(1 / 2e6).toBeGreaterThan(100 * SCORE_TIE);
+    const a = accuracyCandidate(1, [900_000, 900_001], 1_000_000, 10);
+    const b = accuracyCandidate(2, [900_000, 900_000], 1_000_000, 5);
+    expect(choose([b, a])!.id).toBe(1);
+  });
+
+  it('never chooses a diverged candidate, first in the grid or not; all diverged: no choice', () => {
+    const good = accuracyCandidate(2, [10, 11], 12, 50);
+    expect(choose([diverged(1), good])!.id).toBe(2);
+    expect(choose([diverged(1), diverged(2)])).toBeNull();
+    expect(choose([])).toBeNull();
+    expect(explainChoice(good, [diverged(1), good], name)).toBe(
+      '#2 (config 2) has the highest mean validation accuracy, 87.50 +- 5.89% over 2 seeds (the only configuration that did not diverge); 1 diverged configuration left out',
+    );
+    expect(() => explainChoice(diverged(1), [diverged(1)], name)).toThrow('explainChoice: a diverged candidate is never chosen');
+  });
+
+  it('says how far the runner-up is, in points and standard deviations', () => {
+    const a = accuracyCandidate(1, [90, 92], 100, 10); // 91 +- 1.414
+    const b = accuracyCandidate(2, [80, 82], 100, 10); // 81 +- 1.414: 10 points, 7.1 sd
+    const c = accuracyCandidate(3, [90, 91], 100, 10); // 90.5: 0.5 points, within one sd
+    expect(explainChoice(a, [a, b], name)).toBe(
+      '#1 (config 1) has the highest mean validation accuracy, 91.00 +- 1.41% over 2 seeds; the runner-up #2 (config 2) 81.00 +- 1.41%, 10.00 points lower: 7.1 standard deviations behind',
+    );
+    expect(explainChoice(a, [a, c, b], name)).toMatch(
+      /the runner-up #3 \(config 3\) 90\.50 \+- 0\.71%, 0\.50 points lower: within one standard deviation, so the two are not told apart by these seeds$/,
+    );
+  });
+
+  it('regression: the lowest loss wins, the runner-up is "higher"', () => {
+    const a = lossCandidate(1, [0.3, 0.5], 10); // 0.4
+    const b = lossCandidate(2, [0.2, 0.4], 10); // 0.3
+    expect(choose([a, b])!.id).toBe(2);
+    expect(explainChoice(b, [a, b], name)).toBe(
+      '#2 (config 2) has the lowest mean validation loss, 0.3000 +- 0.1414 over 2 seeds; the runner-up #1 (config 1) 0.4000 +- 0.1414, 0.1000 higher: within one standard deviation, so the two are not told apart by these seeds',
+    );
+  });
+
+  it('pairs gains by seed: a tie is no win; for a loss, lower wins', () => {
+    const g = pairedGain([0.9, 0.8, 0.7], [0.85, 0.8, 0.75], true);
+    expect(g.wins).toBe(1); // seed 2 is a tie, seed 3 a loss
+    expect(g.seeds).toBe(3);
+    expect(g.difference.mean).toBeCloseTo(0, 12);
+    expect(g.difference.sd).toBeCloseTo(0.05, 12);
+    expect(pairedGain([0.2, 0.3], [0.25, 0.25], false).wins).toBe(1);
+    expect(() => pairedGain([1], [1, 2], true)).toThrow('pairedGain: needs one figure per seed on both sides, received 1 and 2');
+  });
+});
