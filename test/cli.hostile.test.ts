@@ -135,6 +135,25 @@ describe('--out: only a run is replaced, whole, as it was', () => {
     expect(fs.readFileSync(path.join(work, '.killed.partial-user/notes.txt'), 'utf8')).toBe('mine');
   });
 
+  // A full disk: a small tmpfs (root may mount one, as CI runs; elsewhere the test says why it skips).
+  const mountPoint = path.join(os.tmpdir(), `tfjs-kaf-full-${process.pid}`);
+  const mounted = (() => {
+    fs.mkdirSync(mountPoint, { recursive: true });
+    const run = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=24k', 'tmpfs', mountPoint], { encoding: 'utf8' });
+    if (run.status !== 0) console.log(`skipped: the full-disk test needs to mount a tmpfs (${(run.stderr || run.error?.message || '').trim()})`);
+    return run.status === 0;
+  })();
+  afterAll(() => {
+    if (mounted) spawnSync('umount', [mountPoint]);
+    fs.rmSync(mountPoint, { recursive: true, force: true });
+  });
+  it.skipIf(!mounted)('a full disk: the error names the file and where, and leaves nothing behind', () => {
+    const run = cli(['train', ...QUICK, '--out', 'run'], mountPoint);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^tfjs-kaf: --out run: cannot write \S+ in .*\.run\.partial-\S+ \(ENOSPC: no space left on device\)$/);
+    expect(fs.readdirSync(mountPoint)).toEqual([]); // no staging folder, no lock
+  });
+
   it('a second run into the same --out refuses while the first runs; the first ends as it would have', async () => {
     const first = spawn(process.execPath, [bin, 'train', '--dataset', 'iris', '--epochs', '400', '--out', 'busy'], {
       cwd: work,

@@ -240,7 +240,9 @@ export class RunOutput {
 
   /** A failed write as one line: which file, where, why. */
   writeError(name: string, err: unknown): CliError {
-    return new CliError(`${this.flag} ${this.dir}: cannot write ${name} in ${this.staging} (${errorCode(err) ?? (err as Error).message})`, 1);
+    // 'ENOSPC: no space left on device' (Node's message up to its syscall and path).
+    const reason = (err as Error).message?.split(',')[0] || errorCode(err) || String(err);
+    return new CliError(`${this.flag} ${this.dir}: cannot write ${name} in ${this.staging} (${reason})`, 1);
   }
 
   /** Puts the finished run in place of --out (a previous run there is removed once replaced). */
