@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadIris } from '../src/cli/datasets';
+import { interruptWhen } from './helpers/interrupt';
 
 const bin = path.resolve(__dirname, '..', 'dist', 'cli', 'main.js');
 let work: string;
@@ -363,26 +364,12 @@ describe('tune: an interruption in the final phase', () => {
   it('records what finished and no choice: status and content say the same', async () => {
     const dir = path.join(work, 'final-phase');
     // One configuration: its line printed, the final phase (the matched baseline, 300 epochs) begins.
-    const child = spawn(
-      process.execPath,
-      [bin, 'tune', '--dataset', 'iris', '--D', '6', '--gamma-scale', '1', '--repeat', '1', '--epochs', '300', '--out', dir],
-      {
-        cwd: work,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const { code, stderr } = await interruptWhen(
+      ['tune', '--dataset', 'iris', '--D', '6', '--gamma-scale', '1', '--repeat', '1', '--epochs', '300', '--out', dir],
+      /^\[1\/1\] /m,
+      work,
     );
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (/^\[1\/1\] /m.test(stdout)) resolve();
-      }),
-    );
-    child.kill('SIGINT');
-    expect(await exit).toBe(130);
+    expect(code).toBe(130);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'tune.json'), 'utf8'));
     expect(report.status).toBe('interrupted');
     expect(report.configurations).toHaveLength(1);

@@ -1,7 +1,7 @@
 // `tfjs-kaf tune` end to end (the built bin): the grid, the numbers of tune.json recomputed from
 // its own per-seed records, the split discipline (the test set cannot move the choice), the budget,
 // Ctrl-C, and the errors.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Dataset, loadIris, splitDataset } from '../src/cli/datasets';
 import { loadModelFromDir } from '../src/cli/model_io';
+import { interruptWhen } from './helpers/interrupt';
 import './helpers/setup'; // registers the KAF layer for loadModelFromDir
 
 const bin = path.resolve(__dirname, '..', 'dist', 'cli', 'main.js');
@@ -213,25 +214,11 @@ describe('tfjs-kaf tune: the budget, Ctrl-C', () => {
 
   it('Ctrl-C keeps the finished configurations in tune.json, marked interrupted, and says so', async () => {
     const dir = path.join(work, 'interrupted');
-    const child = spawn(
-      process.execPath,
-      [bin, 'tune', '--dataset', 'iris', '--D', '4,6,8,10', '--gamma-scale', '1', '--repeat', '1', '--epochs', '300', '--out', dir],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const { code, stderr } = await interruptWhen(
+      ['tune', '--dataset', 'iris', '--D', '4,6,8,10', '--gamma-scale', '1', '--repeat', '1', '--epochs', '300', '--out', dir],
+      /^\[1\/4\] /m,
     );
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (/^\[1\/4\] /m.test(stdout)) resolve();
-      }),
-    );
-    child.kill('SIGINT');
-    expect(await exit).toBe(130);
+    expect(code).toBe(130);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'tune.json'), 'utf8'));
     expect(report.status).toBe('interrupted');
     expect(report.configurations.length).toBeGreaterThanOrEqual(1);
