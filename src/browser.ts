@@ -20,6 +20,7 @@ for (const config of gradConfigs) {
 export { kaf, kafComposition } from './ops/kaf';
 export { kaf2d, kaf2dComposition } from './ops/kaf2d';
 export * from './layers';
+export * from './analysis';
 export { Kaf, Kaf2d, Kaf2dGrad, KafGrad } from './kernels/names';
 export type { Kaf2dGradInputs, Kaf2dInputs, KafAttrs, KafGradInputs, KafInputs } from './kernels/names';
 export type { BasisFunction, Kaf2dOptions, KafOptions } from './params';

@@ -6,6 +6,7 @@ export { kaf2d, kaf2dComposition } from './ops/kaf2d';
 export { info } from './info';
 export { cuda, type CudaDevice, type CudaKaf2dOptions, type CudaKafOptions, DeviceTensor } from './cuda';
 export * from './layers';
+export * from './analysis';
 export type { Implementation, KafInfo } from './info';
 export type { BasisFunction, Kaf2dOptions, KafOptions } from './params';
 // tfjs kernel names and their Inputs / Attrs types: register a kernel under these names for another

@@ -36,6 +36,15 @@ const CHECKS: { marker: string; append?: string; check(out: string): void }[] = 
     check: (out) => expect(out).toMatch(/^no GPU: \S.+$|\[ *\{[\s\S]*computeCapability/m),
   },
   {
+    marker: 'pruningCurve(model, score)',
+    check: (out) => {
+      expect(Number(/^sparsity (\S+)$/m.exec(out)?.[1])).toBeGreaterThanOrEqual(0); // a share, printed
+      expect(out).toMatch(/^pruned( \d+\.\d{3}){6}$/m); // six pruning fractions, six finite losses
+      expect(Number(/^moved most (\S+)$/m.exec(out)?.[1])).toBeGreaterThan(0); // training moved a unit
+      expect(Number(/^D=8 change (\S+)$/m.exec(out)?.[1])).toBeLessThan(1); // a small refit change
+    },
+  },
+  {
     marker: 'runs as a TensorFlow op',
     append: 'console.log(JSON.stringify(info().tensorflow));',
     check: (out) =>

@@ -1,8 +1,9 @@
 // A picture of learned activation functions: one small plot per neuron of a KAF layer, learned
 // (solid) over initial (dashed), as SVG; PNG through resvg when it is available.
-import { basisValue } from '../kernels/basis';
+import { unitBasis } from '../analysis';
+import { evaluateUnits } from '../analysis/least_squares';
 import type { BasisFunction } from '../params';
-import { defaultGamma, dictionary } from '../params';
+import { defaultGamma } from '../params';
 import { optionalPackage } from './optional';
 
 export interface ActivationPlotInput {
@@ -19,10 +20,9 @@ export interface ActivationPlotInput {
   selected?: { unit: number; caption: string }[];
 }
 
-/** The KAF of one neuron evaluated in float64 at each of `xs`. */
-export function evaluateKaf(alphaRow: ArrayLike<number>, xs: number[], boundary: number, gamma: number, kernel: BasisFunction): number[] {
-  const d = dictionary(boundary, alphaRow.length);
-  return xs.map((x) => d.reduce((sum, di, i) => sum + alphaRow[i] * basisValue(kernel, gamma, x - di), 0));
+/** The KAF of one neuron in float64 at each of `xs`, on the dictionary and gamma its kernels use. */
+function evaluateKaf(alphaRow: ArrayLike<number>, xs: number[], boundary: number, gamma: number | null, kernel: BasisFunction): number[] {
+  return Array.from(evaluateUnits(alphaRow, 1, unitBasis({ dictSize: alphaRow.length, boundary, gamma, kernel }), Float64Array.from(xs)));
 }
 
 const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);

@@ -342,7 +342,11 @@ class Tuning {
       );
     }
     if (best === null) throw new CliError('no configuration fitted in the budget: raise --budget or shrink the grid');
-    report.choice = { id: best.result.id, settings: best.result.settings, why: explainChoice(best.result, report.configurations, (c) => describeSettings(c.settings)) };
+    report.choice = {
+      id: best.result.id,
+      settings: best.result.settings,
+      why: explainChoice(best.result, report.configurations, (c) => describeSettings(c.settings)),
+    };
 
     // The final phase: the parameter-matched baseline, the chosen network's figures, then the test set.
     const widths = matchedWidths(dataset.features, options.hidden, classification ? dataset.classes : 1, best.result.parameters);
@@ -374,7 +378,10 @@ class Tuning {
     }
     const networks = [testScores('kaf', chosen), testScores('baseline', baselines), testScores('matched', matched)];
     const figure = (n: TrainedNetwork) => (classification ? n.result.testAccuracy! : n.result.testLoss);
-    const gain = (against: 'baseline' | 'matched', others: TrainedNetwork[]): Gain => ({ against, ...pairedGain(chosen.map(figure), others.map(figure), classification) });
+    const gain = (against: 'baseline' | 'matched', others: TrainedNetwork[]): Gain => ({
+      against,
+      ...pairedGain(chosen.map(figure), others.map(figure), classification),
+    });
     report.test = { examples: splits[0].testCount, networks, gains: [gain('baseline', baselines), gain('matched', matched)] };
     if (compressedNetworks.length > 0) {
       const first = compressedNetworks[0].result;

@@ -23,4 +23,3 @@ export {
   type RidgeInitOptions,
 } from './init';
 export type { AlphaInitializer, KafLayerBase, KafLayerBaseArgs } from './kaf_base';
-export { compressKaf, type CompressedKaf, type CompressOptions } from './compress';

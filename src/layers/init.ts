@@ -9,7 +9,7 @@ import type { BasisFunction } from '../params';
 import { basisValue, float32Dictionary } from '../kernels/basis';
 import { LIMITS } from '../limits';
 import { checkDictSize, dictionary, resolveAttrs } from '../params';
-import { evaluateUnits, leastSquaresFit, solveLinear, uniformGrid } from './least_squares';
+import { evaluateUnits, leastSquaresFit, solveLinear, uniformGrid } from '../analysis/least_squares';
 
 /** Activations a KAF can be initialised to. */
 export const NAMED_ACTIVATIONS = {

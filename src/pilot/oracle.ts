@@ -73,11 +73,16 @@ export function explainChoice<C extends Candidate>(chosen: C, all: C[], describe
   if (others.length === 0) return `${text} (the only configuration ${diverged > 0 ? 'that did not diverge' : 'run'})${divergedText}`;
   const runnerUp = others[0];
   const gap = compareScores(chosen.validation, runnerUp.validation);
-  if (gap === 0) return `${text}; tied with #${runnerUp.id} (${describe(runnerUp)}): of equals, the fewer parameters, then the earlier in the grid${divergedText}`;
+  if (gap === 0)
+    return `${text}; tied with #${runnerUp.id} (${describe(runnerUp)}): of equals, the fewer parameters, then the earlier in the grid${divergedText}`;
   const spread = (c: Scored<C>) => (c.validation.accuracy ?? c.validation.loss).sd;
   const noise = Math.max(spread(chosen), spread(runnerUp));
   const verdict =
-    noise === 0 ? '' : gap < noise ? ': within one standard deviation, so the two are not told apart by these seeds' : `: ${(gap / noise).toFixed(1)} standard deviations behind`;
+    noise === 0
+      ? ''
+      : gap < noise
+        ? ': within one standard deviation, so the two are not told apart by these seeds'
+        : `: ${(gap / noise).toFixed(1)} standard deviations behind`;
   const distance = accuracy ? `${(100 * gap).toFixed(2)} points lower` : `${gap.toFixed(4)} higher`;
   return `${text}; the runner-up #${runnerUp.id} (${describe(runnerUp)}) ${value(runnerUp)}, ${distance}${verdict}${divergedText}`;
 }
@@ -92,7 +97,8 @@ export interface PairedGain {
 
 /** KAF against another network on the same seeds' test sets. */
 export function pairedGain(kaf: number[], other: number[], higherIsBetter: boolean): PairedGain {
-  if (kaf.length !== other.length || kaf.length === 0) throw new Error(`pairedGain: needs one figure per seed on both sides, received ${kaf.length} and ${other.length}`);
+  if (kaf.length !== other.length || kaf.length === 0)
+    throw new Error(`pairedGain: needs one figure per seed on both sides, received ${kaf.length} and ${other.length}`);
   const differences = kaf.map((k, i) => k - other[i]);
   return { difference: meanSd(differences), wins: differences.filter((d) => (higherIsBetter ? d > 0 : d < 0)).length, seeds: kaf.length };
 }
