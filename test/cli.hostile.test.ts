@@ -377,3 +377,33 @@ describe('tune: an interruption in the final phase', () => {
     expect(stderr).toMatch(/tfjs-kaf tune: interrupted: 1 of 1 configurations finished, .*\(status "interrupted": no choice is recorded, no test score\)/);
   }, 60_000);
 });
+
+describe('CSV options a real table needs: --drop, --dropna, a wrong-case --target', () => {
+  // penguins-like: an id and a text column to drop, a missing measurement, the target by name.
+  const table = ['id,island,bill,flipper,Species', '1,Biscoe,39.1,181,Adelie', '2,Dream,,186,Adelie', '3,Biscoe,40.3,195,Gentoo', '4,Dream,36.7,193,Gentoo'];
+  for (let i = 5; i <= 40; i++) table.push(`${i},${i % 2 ? 'Biscoe' : 'Dream'},${35 + (i % 9)},${180 + (i % 17)},${i % 2 ? 'Adelie' : 'Gentoo'}`);
+
+  it('says what the wrong-case target was meant to be', () => {
+    const file = write('penguins.csv', table.join('\n') + '\n');
+    expectRefused(
+      cli(['train', '--data', file, '--target', 'species']),
+      /^tfjs-kaf: .*penguins\.csv: --target: no column 'species' \(columns: id, island, bill, flipper, Species\); did you mean 'Species'\?$/,
+    );
+    expectRefused(cli(['train', '--data', file, '--target', 'Species', '--drop', 'islnd,id']), /--drop: no column 'islnd' .*; did you mean 'island'\?$/);
+    expectRefused(cli(['train', '--data', file, '--target', 'Species', '--drop', 'Species']), /--drop names the target 'Species'$/);
+  });
+
+  it('leaves out the dropped columns and, with --dropna, the rows with a missing feature (said)', () => {
+    const file = write('penguins2.csv', table.join('\n') + '\n');
+    // Without --dropna the missing bill is refused, naming it.
+    expectRefused(cli(['train', '--data', file, '--target', 'Species', '--drop', 'id,island']), /values that are not numbers: column 'bill' line 3 \(''\)$/);
+    const out = path.join(work, 'penguins-out');
+    const run = cli(['train', '--data', file, '--target', 'Species', '--drop', 'id,1', '--dropna', '--quick', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/penguins2\.csv: 1 row with a missing feature left out \(--dropna; line 3\)/);
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(results.dataset.features).toBe(2); // bill and flipper
+    expect(results.dataset.train + results.dataset.test).toBe(39); // 40 rows less the incomplete one
+    expect(results.options).toMatchObject({ drop: ['id', '1'], dropna: true });
+  });
+});

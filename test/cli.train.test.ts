@@ -370,7 +370,7 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
       /^tfjs-kaf: --out .*a-file\.txt: a file is in the way \(expected a folder or a new path\)$/,
     ],
     ['data and dataset', () => ['train', '--data', 'x.csv', '--dataset', 'iris'], /^tfjs-kaf: use either --data FILE.csv or --dataset NAME, not both$/],
-    ['target without csv', () => ['train', '--target', 'y'], /^tfjs-kaf: --target and --task apply to --data FILE.csv only$/],
+    ['target without csv', () => ['train', '--target', 'y'], /^tfjs-kaf: --target, --task, --drop and --dropna apply to --data FILE.csv only$/],
     ['missing file', () => ['train', '--data', path.join(work, 'nope.csv')], /^tfjs-kaf: cannot read .*nope\.csv: no such file$/],
     [
       'ragged rows',
@@ -410,7 +410,7 @@ describe('tfjs-kaf errors: one line, non-zero exit, no stack trace', () => {
     [
       'unknown target',
       () => ['train', '--data', writeCsv('t.csv', ['a,b,y', '1,2,0', '3,4,1'])!, '--target', 'z'],
-      /^tfjs-kaf: .*t\.csv: no column 'z' \(columns: a, b, y\)$/,
+      /^tfjs-kaf: .*t\.csv: --target: no column 'z' \(columns: a, b, y\)$/,
     ],
     [
       'regression on text',

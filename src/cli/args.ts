@@ -19,6 +19,10 @@ export interface CommonOptions {
   dataset: 'mnist' | 'iris' | 'csv';
   data?: string; // CSV path
   target?: string; // CSV target column (name or 0-based index)
+  /** CSV columns left out of the features (names or 0-based indexes). */
+  drop?: string[];
+  /** CSV: leave out rows with a missing feature instead of refusing the file. */
+  dropna: boolean;
   task?: Task; // CSV: inferred when absent
   backend: 'cpu' | 'tensorflow';
   epochs: number;
@@ -90,6 +94,8 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
   data: str,
   target: str,
   task: str,
+  drop: str,
+  dropna: bool,
   backend: str,
   epochs: str,
   hidden: str,
@@ -232,9 +238,13 @@ function parseCommon(values: Values, command: 'train' | 'tune'): CommonOptions {
   const quick = values.quick === true;
   if (text('data') !== undefined && text('dataset') !== undefined) throw new CliError('use either --data FILE.csv or --dataset NAME, not both');
   const dataset = text('data') !== undefined ? 'csv' : single(values, 'dataset', oneOfRule(['mnist', 'iris'] as const), 'mnist');
-  if (dataset !== 'csv' && (text('target') !== undefined || text('task') !== undefined)) {
-    throw new CliError('--target and --task apply to --data FILE.csv only');
+  if (dataset !== 'csv' && (text('target') !== undefined || text('task') !== undefined || text('drop') !== undefined || values.dropna === true)) {
+    throw new CliError('--target, --task, --drop and --dropna apply to --data FILE.csv only');
   }
+  const drop = text('drop')
+    ?.split(',')
+    .map((name) => name.trim());
+  if (drop?.some((name) => name === '')) throw new CliError(`--drop must be comma-separated column names or indexes, received '${text('drop')}'`);
   const hiddenText = text('hidden') ?? (quick ? '16' : dataset === 'mnist' ? '32,32' : '16,16');
   const hidden = hiddenText.split(',').map((part) => {
     const n = decimalNumber(part);
@@ -266,6 +276,8 @@ function parseCommon(values: Values, command: 'train' | 'tune'): CommonOptions {
     dataset,
     data: text('data'),
     target: text('target'),
+    drop,
+    dropna: values.dropna === true,
     task: text('task') === undefined ? undefined : single(values, 'task', oneOfRule(['classification', 'regression'] as const), 'classification'),
     backend: single(values, 'backend', oneOfRule(['cpu', 'tensorflow'] as const), 'cpu'),
     epochs: single(values, 'epochs', boundedIntRule(1, MAX_EPOCHS), quick ? 2 : dataset === 'mnist' ? 10 : 80),

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type { Task } from './args';
 import { decimalNumber } from './decimal';
 import { CliError } from './errors';
+import { nearestName } from '../params';
 import { MAX_CLASS_SHARE, SMALL_CLASS_COUNT } from './limits';
 import { requiredPackage } from './optional';
 import { printable } from './terminal';
@@ -159,7 +160,20 @@ class CellProblems {
  * value outside float32's range, is an error naming every such column with its lines. Numeric
  * class labels are compared as numbers ('1', '1.0' and '01' are one class).
  */
-export function loadCsv(file: string, target: string | undefined, task: Task | undefined, note: (line: string) => void = () => {}): Dataset {
+export interface CsvOptions {
+  /** Columns left out of the features (names or 0-based indexes). */
+  drop?: string[];
+  /** Leave out rows with a missing feature (with a note) instead of refusing the file. */
+  dropna?: boolean;
+}
+
+export function loadCsv(
+  file: string,
+  target: string | undefined,
+  task: Task | undefined,
+  note: (line: string) => void = () => {},
+  csv: CsvOptions = {},
+): Dataset {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -178,16 +192,31 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   if (rows.length < 3) throw new CliError(`${file}: needs a header row and at least 2 data rows, found ${rows.length} rows`);
   const header = rows[0];
   if (header.length < 2) throw new CliError(`${file}: needs at least 2 columns (features and a target), found ${header.length}`);
-  const targetIndex = resolveColumn(file, header, target);
+  const targetIndex = resolveColumn(file, header, target, '--target');
   if (target === undefined) note(`${printable(file)}: target '${printable(header[targetIndex])}' (the last column; another with --target NAME)`);
+  const dropped = new Set((csv.drop ?? []).map((name) => resolveColumn(file, header, name, '--drop')));
+  if (dropped.has(targetIndex)) throw new CliError(`${file}: --drop names the target '${printable(header[targetIndex])}'`);
+  const featureColumns = header.map((_, c) => c).filter((c) => c !== targetIndex && !dropped.has(c));
+  if (featureColumns.length === 0) throw new CliError(`${file}: no feature column is left (--drop took them all)`);
   // Line numbers as an editor shows them: the header is line 1.
-  const all = rows.slice(1).map((row, i) => ({ row, line: i + 2 }));
+  let all = rows.slice(1).map((row, i) => ({ row, line: i + 2 }));
+  if (csv.dropna) {
+    const incomplete = all.filter(({ row }) => featureColumns.some((c) => isMissing(row[c])));
+    if (incomplete.length > 0) {
+      const lines = incomplete.map(({ line }) => line);
+      note(
+        `${printable(file)}: ${incomplete.length} row${incomplete.length > 1 ? 's' : ''} with a missing feature left out (--dropna; line${incomplete.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${incomplete.length > 5 ? ', ...' : ''})`,
+      );
+      const gone = new Set(lines);
+      all = all.filter(({ line }) => !gone.has(line));
+    }
+  }
   const data = all.filter(({ row }) => !isMissing(row[targetIndex]));
-  const dropped = all.length - data.length;
-  if (dropped > 0) {
+  const withoutTarget = all.length - data.length;
+  if (withoutTarget > 0) {
     const lines = all.filter(({ row }) => isMissing(row[targetIndex])).map(({ line }) => line);
     note(
-      `${file}: ${dropped} row${dropped > 1 ? 's' : ''} without a value of target '${printable(header[targetIndex])}' left out (line${dropped > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${dropped > 5 ? ', ...' : ''})`,
+      `${file}: ${withoutTarget} row${withoutTarget > 1 ? 's' : ''} without a value of target '${printable(header[targetIndex])}' left out (line${withoutTarget > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${withoutTarget > 5 ? ', ...' : ''})`,
     );
   }
   if (data.length < 2) throw new CliError(`${file}: needs at least 2 rows with a target value, found ${data.length}`);
@@ -202,7 +231,7 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
       `${file} line ${data[bad].line}: target '${printable(header[targetIndex])}' value '${printable(targetValues[bad])}' is not a decimal number (needed for regression)`,
     );
   }
-  const features = header.length - 1;
+  const features = featureColumns.length;
   const x = new Float32Array(data.length * features);
   const problems = new CellProblems(header);
   const outOfRange = new CellProblems(header);
@@ -215,6 +244,7 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
         if (resolvedTask === 'regression' && Math.abs(value) > FLOAT32_MAX) outOfRange.add(column, line, cell);
         return;
       }
+      if (dropped.has(column)) return;
       if (isMissing(cell) || !Number.isFinite(value)) problems.add(column, line, cell);
       else if (Math.abs(value) > FLOAT32_MAX) outOfRange.add(column, line, cell);
       x[r * features + c++] = value;
@@ -241,13 +271,17 @@ export function loadCsv(file: string, target: string | undefined, task: Task | u
   return { name: file, task: 'classification', features, classes: classNames.length, classNames, x, y: Float32Array.from(targetValues, label) };
 }
 
-function resolveColumn(file: string, header: string[], target: string | undefined): number {
-  if (target === undefined) return header.length - 1;
-  const byName = header.indexOf(target);
+/** A column by name or 0-based index (the last one when not given); an unknown name says the nearest (case aside). */
+function resolveColumn(file: string, header: string[], name: string | undefined, flag: string): number {
+  if (name === undefined) return header.length - 1;
+  const byName = header.indexOf(name);
   if (byName >= 0) return byName;
-  const index = decimalNumber(target);
+  const index = decimalNumber(name);
   if (Number.isInteger(index) && index >= 0 && index < header.length) return index;
-  throw new CliError(`${file}: no column '${printable(target)}' (columns: ${header.map(printable).join(', ')})`);
+  const caseless = header.filter((h) => h.toLowerCase() === name.toLowerCase());
+  // Case first (Species for species); else the nearest name, for names long enough to be near one.
+  const hint = caseless.length === 1 ? `; did you mean '${printable(caseless[0])}'?` : name.length >= 4 ? printable(nearestName(name, header)) : '';
+  throw new CliError(`${file}: ${flag}: no column '${printable(name)}' (columns: ${header.map(printable).join(', ')})${hint}`);
 }
 
 /**

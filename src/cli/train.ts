@@ -89,7 +89,7 @@ export async function selectBackend(name: 'cpu' | 'tensorflow'): Promise<void> {
 }
 
 export function loadDataset(options: CommonOptions, note: (line: string) => void): Dataset {
-  if (options.dataset === 'csv') return loadCsv(options.data!, options.target, options.task, note);
+  if (options.dataset === 'csv') return loadCsv(options.data!, options.target, options.task, note, { drop: options.drop, dropna: options.dropna });
   return options.dataset === 'iris' ? loadIris() : loadMnist();
 }
 

@@ -11,6 +11,8 @@ const DATA = `Data (default: --dataset mnist)
   --data FILE.csv          your own CSV with a header row; numeric features
   --target COLUMN          the CSV column to predict (name or 0-based index; default: last)
   --task classification|regression   for a CSV (default: inferred from the target column)
+  --drop COL,COL           CSV columns to leave out of the features (names or 0-based indexes)
+  --dropna                 leave out CSV rows with a missing feature (default: refuse the file)
   --samples N              use at most N examples (before the train/test split; at least 5)
   --seed N                 weights, split and shuffling (default 1; an integer in [0, 2^32 - 1])`;
 
