@@ -159,7 +159,9 @@ describe('tfjs-kaf train', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^3 seeds \(4 to 6\), each: the same split and batch order for every network/m);
     expect(run.stdout).toMatch(/^kaf\s+KAF \(D=20, gaussian, init elu\)\s+\d+\.\d\d \+- \d+\.\d\d%\s+\d+\.\d{4} \+- \d+\.\d{4}$/m);
-    expect(run.stdout).toMatch(/^KAF ahead in [0-3] of 3 seeds \(test accuracy, paired by seed\)$/m);
+    expect(run.stdout).toMatch(
+      /^KAF - relu \(test accuracy, paired by seed\): [+-]?\d+\.\d\d \+- \d+\.\d\d points; ahead in [0-3], tied in [0-3], behind in [0-3] of 3 seeds; 95% interval \[\S+, \S+\] points: (ahead|behind|no difference shown)$/m,
+    );
     const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(results.runs.map((r: { seed: number }) => r.seed)).toEqual([4, 5, 6]);
     // The summary recomputed from the runs, independently.
@@ -172,8 +174,13 @@ describe('tfjs-kaf train', () => {
       expect(results.summary[variant].testAccuracy.mean).toBeCloseTo(mean, 12);
       expect(results.summary[variant].testAccuracy.sd).toBeCloseTo(sd, 12);
     }
-    const wins = results.runs.filter((r: { results: { testAccuracy: number }[] }) => r.results[0].testAccuracy > r.results[1].testAccuracy).length;
-    expect(results.summary.kafAhead).toBe(wins);
+    const differences = results.runs.map((r: { results: { testAccuracy: number }[] }) => r.results[0].testAccuracy - r.results[1].testAccuracy);
+    expect(results.summary.gain).toMatchObject({
+      wins: differences.filter((d: number) => d > 0).length,
+      ties: differences.filter((d: number) => d === 0).length,
+      losses: differences.filter((d: number) => d < 0).length,
+      seeds: 3,
+    });
     // Each seed alone gives the same numbers as in the repeated run.
     const single = cli('train', '--quick', '--dataset', 'iris', '--seed', '5', '--out', path.join(work, 'repeat-5'));
     const seed5 = JSON.parse(fs.readFileSync(path.join(work, 'repeat-5', 'results.json'), 'utf8'));

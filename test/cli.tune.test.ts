@@ -124,9 +124,20 @@ describe('tfjs-kaf tune', () => {
     ]) {
       const differences = kaf.accuracy.map((a: number, i: number) => a - other.accuracy[i]);
       expectMeanSd(gain.difference, differences);
-      expect(gain.wins).toBe(differences.filter((d: number) => d > 0).length);
+      expect([gain.wins, gain.ties, gain.losses]).toEqual([
+        differences.filter((d: number) => d > 0).length,
+        differences.filter((d: number) => d === 0).length,
+        differences.filter((d: number) => d < 0).length,
+      ]);
+      // Two seeds: t(0.975, 1) = 12.706 (tables); the interval covers 0 unless it excludes it.
+      const half = (12.706 * gain.difference.sd) / Math.sqrt(2);
+      expect(gain.interval[0]).toBeCloseTo(gain.difference.mean - half, 12);
+      expect(gain.interval[1]).toBeCloseTo(gain.difference.mean + half, 12);
+      expect(gain.verdict).toBe(gain.interval[0] > 0 ? 'ahead' : gain.interval[1] < 0 ? 'behind' : 'no difference shown');
     }
-    expect(stdout).toMatch(/^KAF - baseline: [+-]?\d+\.\d\d \+- \d+\.\d\d points \(paired by seed\); KAF ahead in [0-2] of 2 seeds$/m);
+    expect(stdout).toMatch(
+      /^KAF - baseline \(paired by seed\): [+-]?\d+\.\d\d \+- \d+\.\d\d points; ahead in [0-2], tied in [0-2], behind in [0-2] of 2 seeds; 95% interval \[\S+, \S+\] points: (ahead|behind|no difference shown)$/m,
+    );
   });
 
   it('saves the chosen model and its compressed twin, and the sparsity, pruning and neuron figures', async () => {

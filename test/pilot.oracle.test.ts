@@ -3,7 +3,8 @@
 // answer is written out here, not computed with the oracle.
 import { describe, expect, it } from 'vitest';
 
-import { type Candidate, choose, compareScores, explainChoice, pairedGain, rank, SCORE_TIE } from '../src/pilot/oracle';
+import { type Candidate, choose, compareScores, describeGain, explainChoice, pairedGain, rank, SCORE_TIE } from '../src/pilot/oracle';
+import { t975 } from '../src/pilot/stats';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
@@ -77,13 +78,35 @@ describe('the oracle', () => {
     );
   });
 
-  it('pairs gains by seed: a tie is no win; for a loss, lower wins', () => {
+  it('pairs gains by seed: wins, ties and losses; a 95% t-interval; "no difference shown" when it covers 0', () => {
     const g = pairedGain([0.9, 0.8, 0.7], [0.85, 0.8, 0.75], true);
-    expect(g.wins).toBe(1); // seed 2 is a tie, seed 3 a loss
-    expect(g.seeds).toBe(3);
+    expect([g.wins, g.ties, g.losses, g.seeds]).toEqual([1, 1, 1, 3]); // seed 2 is a tie, seed 3 a loss
+    // Differences 0.05, 0, -0.05: mean 0, sd 0.05; t(0.975, 2) = 4.303 (tables).
+    expect(g.interval![0]).toBeCloseTo((-4.303 * 0.05) / Math.sqrt(3), 12);
+    expect(g.interval![1]).toBeCloseTo((4.303 * 0.05) / Math.sqrt(3), 12);
+    expect(g.verdict).toBe('no difference shown');
+    expect(describeGain(g, 100, 2, ' points')).toBe('ahead in 1, tied in 1, behind in 1 of 3 seeds; 95% interval [-12.42, 12.42] points: no difference shown');
+    // Five seeds all ahead by about a point: the interval excludes 0.
+    const ahead = pairedGain([0.91, 0.92, 0.9, 0.93, 0.91], [0.9, 0.91, 0.89, 0.915, 0.9], true);
+    expect([ahead.wins, ahead.verdict]).toEqual([5, 'ahead']);
+    expect(pairedGain([0.2, 0.25, 0.21], [0.3, 0.34, 0.32], false).verdict).toBe('ahead'); // a lower loss
+    expect(pairedGain([0.9], [0.8], true)).toMatchObject({ interval: null, wins: 1, verdict: 'no difference shown' }); // one seed shows nothing
     expect(g.difference.mean).toBeCloseTo(0, 12);
     expect(g.difference.sd).toBeCloseTo(0.05, 12);
     expect(pairedGain([0.2, 0.3], [0.25, 0.25], false).wins).toBe(1);
     expect(() => pairedGain([1], [1, 2], true)).toThrow('pairedGain: needs one figure per seed on both sides, received 1 and 2');
+  });
+
+  it("Student's t at 0.975: the table's values, and beyond 30 degrees of freedom within 1e-4 of published ones", () => {
+    expect([t975(1), t975(4), t975(30)]).toEqual([12.706, 2.776, 2.042]);
+    // Published: t(0.975; 40) = 2.021075, 60: 2.000298, 120: 1.979930, 1000: 1.962339.
+    for (const [df, t] of [
+      [40, 2.021075],
+      [60, 2.000298],
+      [120, 1.97993],
+      [1000, 1.962339],
+    ])
+      expect(Math.abs(t975(df) - t)).toBeLessThan(1e-4);
+    expect(() => t975(0)).toThrow('t975: df must be an integer >= 1, received 0');
   });
 });

@@ -11,6 +11,7 @@ import { activationsPicture, alphaSnapshot, compressNetwork, type NeuronReport, 
 import { type Dataset, loadCsv, loadIris, loadMnist, type Split, splitDataset, type Subset } from './datasets';
 import { CliError } from './errors';
 import { printLine } from './terminal';
+import { describeGain, type PairedGain, pairedGain } from '../pilot/oracle';
 import { evaluate, fitNetwork, inferenceMsPer1000 } from './fit';
 import { directorySaveHandler } from './model_io';
 import { buildModel, checkNetworkSize, matchedWidths, type NetworkSpec, type Variant } from './models';
@@ -242,9 +243,9 @@ export interface RepeatSummary {
   kaf: VariantSummary;
   baseline: VariantSummary;
   matched?: VariantSummary;
-  /** Seeds where KAF beat the baseline (accuracy; test loss for regression), paired by seed. */
-  kafAhead: number;
-  kafAheadOfMatched?: number;
+  /** KAF against the baseline (and the parameter-matched one), paired by seed: test accuracy, or test loss for regression. */
+  gain: PairedGain;
+  gainOverMatched?: PairedGain;
 }
 
 export function summarise(runs: SeedRun[], classification: boolean): RepeatSummary {
@@ -253,17 +254,24 @@ export function summarise(runs: SeedRun[], classification: boolean): RepeatSumma
     testAccuracy: classification ? meanSd(of(variant).map((r) => r.testAccuracy!)) : null,
     testLoss: meanSd(of(variant).map((r) => r.testLoss)),
   });
-  const ahead = (other: Variant) =>
-    of('kaf').filter((k, i) => (classification ? k.testAccuracy! > of(other)[i].testAccuracy! : k.testLoss < of(other)[i].testLoss)).length;
+  const figure = (r: RunResult) => (classification ? r.testAccuracy! : r.testLoss);
+  const gain = (other: Variant) => pairedGain(of('kaf').map(figure), of(other).map(figure), classification);
   const matched = runs[0].results.some((r) => r.variant === 'matched');
   return {
     seeds: runs.map((r) => r.seed),
     kaf: stats('kaf'),
     baseline: stats('baseline'),
     ...(matched ? { matched: stats('matched') } : {}),
-    kafAhead: ahead('baseline'),
-    ...(matched ? { kafAheadOfMatched: ahead('matched') } : {}),
+    gain: gain('baseline'),
+    ...(matched ? { gainOverMatched: gain('matched') } : {}),
   };
+}
+
+/** "+0.18 +- 0.40 points; ahead in 2, tied in 0, behind in 1 of 3 seeds; 95% interval [...]: no difference shown". */
+export function gainText(gain: PairedGain, classification: boolean): string {
+  return classification
+    ? `${plusMinus(gain.difference, 100, 2)} points; ${describeGain(gain, 100, 2, ' points')}`
+    : `${plusMinus(gain.difference, 1, 4)} loss; ${describeGain(gain, 1, 4, '')}`;
 }
 
 export function formatSummary(report: TrainReport): string {
@@ -281,8 +289,8 @@ export function formatSummary(report: TrainReport): string {
   return [
     `${n} seeds (${summary.seeds[0]} to ${summary.seeds[n - 1]}), each: the same split and batch order for every network; mean +- sd over seeds`,
     ...formatColumns(header, rows),
-    `KAF ahead in ${summary.kafAhead} of ${n} seeds (${metric}, paired by seed)`,
-    ...(summary.kafAheadOfMatched !== undefined ? [`KAF ahead of the parameter-matched baseline in ${summary.kafAheadOfMatched} of ${n} seeds`] : []),
+    `KAF - ${report.options.baseline} (${metric}, paired by seed): ${gainText(summary.gain, classification)}`,
+    ...(summary.gainOverMatched ? [`KAF - the parameter-matched baseline: ${gainText(summary.gainOverMatched, classification)}`] : []),
   ].join('\n');
 }
 

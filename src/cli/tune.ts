@@ -23,7 +23,18 @@ import type { BaselineResult, ConfigResult, Figure, Gain, SeedScore, TestScores,
 
 type Scored = ConfigResult & { validation: ValidationSummary };
 import { formatColumns, duration, meanSd, plusMinus } from './table';
-import { compress, loadDataset, networkSpec, type RunResult, saveModel, scoreOnTest, selectBackend, type TrainedNetwork, trainNetwork } from './train';
+import {
+  compress,
+  gainText,
+  loadDataset,
+  networkSpec,
+  type RunResult,
+  saveModel,
+  scoreOnTest,
+  selectBackend,
+  type TrainedNetwork,
+  trainNetwork,
+} from './train';
 
 /** train's options for one configuration of the grid. */
 function configOptions(options: CommonOptions, settings: KafSettings): TrainOptions {
@@ -516,9 +527,7 @@ export function formatTuneTable(report: TuneReport): string {
     }
     lines.push(...formatColumns(['network', 'activation', classification ? 'test accuracy' : 'test loss', 'params'], testRows));
     for (const g of t.gains) {
-      lines.push(
-        `KAF - ${g.against}: ${classification ? `${plusMinus(g.difference, 100, 2)} points` : `${plusMinus(g.difference, 1, 4)} loss`} (paired by seed); KAF ahead in ${g.wins} of ${g.seeds} seeds`,
-      );
+      lines.push(`KAF - ${g.against} (paired by seed): ${gainText(g, classification)}`);
     }
   }
   if (report.sparsity && report.pruning) {

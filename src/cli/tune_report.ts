@@ -3,7 +3,7 @@
 import type { KafSettings, TuneOptions } from './args';
 import type { PruningCurve, Sparsity } from './analysis';
 import type { NeuronReport } from './artifacts';
-import type { ValidationSummary } from '../pilot/oracle';
+import type { PairedGain, ValidationSummary } from '../pilot/oracle';
 import type { MeanSd } from '../pilot/stats';
 
 export type { ValidationSummary };
@@ -60,12 +60,9 @@ export interface TestScores {
   summary: { accuracy: MeanSd | null; loss: MeanSd };
 }
 
-export interface Gain {
+/** KAF against a baseline on the test set, paired by seed (the oracle's PairedGain). */
+export interface Gain extends PairedGain {
   against: 'baseline' | 'matched';
-  /** KAF minus the other, paired by seed: accuracy points (classification) or loss (regression, negative is better). */
-  difference: MeanSd;
-  wins: number;
-  seeds: number;
 }
 
 export interface TuneReport {

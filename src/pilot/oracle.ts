@@ -2,7 +2,7 @@
 // configuration's validation figures become a score, when two scores tie, which configuration is
 // chosen and why, and the paired gains on the test set. Pure functions of figures: no training,
 // no files, no console.
-import { type MeanSd, meanSd, plusMinus } from './stats';
+import { interval95, type MeanSd, meanSd, plusMinus } from './stats';
 
 /** Validation figures over the seeds: accuracy (classification; null for regression) and loss. */
 export interface ValidationSummary {
@@ -90,9 +90,15 @@ export function explainChoice<C extends Candidate>(chosen: C, all: C[], describe
 export interface PairedGain {
   /** KAF minus the other, paired by seed: accuracy (classification) or loss (regression: negative is better). */
   difference: MeanSd;
-  /** Seeds where KAF was better. */
+  /** The 95% t-interval of the mean difference over the seeds (null with one seed). */
+  interval: [number, number] | null;
+  /** Seeds where KAF was better, where the two were equal, where KAF was worse. */
   wins: number;
+  ties: number;
+  losses: number;
   seeds: number;
+  /** 'ahead' / 'behind' when the interval excludes 0; else 'no difference shown' (one seed: always). */
+  verdict: 'ahead' | 'behind' | 'no difference shown';
 }
 
 /** KAF against another network on the same seeds' test sets. */
@@ -100,5 +106,22 @@ export function pairedGain(kaf: number[], other: number[], higherIsBetter: boole
   if (kaf.length !== other.length || kaf.length === 0)
     throw new Error(`pairedGain: needs one figure per seed on both sides, received ${kaf.length} and ${other.length}`);
   const differences = kaf.map((k, i) => k - other[i]);
-  return { difference: meanSd(differences), wins: differences.filter((d) => (higherIsBetter ? d > 0 : d < 0)).length, seeds: kaf.length };
+  const better = (d: number) => (higherIsBetter ? d > 0 : d < 0);
+  const interval = interval95(differences);
+  const verdict = interval === null || (interval[0] <= 0 && interval[1] >= 0) ? 'no difference shown' : better(interval[0]) ? 'ahead' : 'behind';
+  return {
+    difference: meanSd(differences),
+    interval,
+    wins: differences.filter(better).length,
+    ties: differences.filter((d) => d === 0).length,
+    losses: differences.filter((d) => d !== 0 && !better(d)).length,
+    seeds: kaf.length,
+    verdict,
+  };
+}
+
+/** "ahead in 2, tied in 1, behind in 2 of 5 seeds; 95% interval [-0.51, 1.20] points: no difference shown". */
+export function describeGain(gain: PairedGain, scale: number, digits: number, unit: string): string {
+  const interval = gain.interval ? `; 95% interval [${(scale * gain.interval[0]).toFixed(digits)}, ${(scale * gain.interval[1]).toFixed(digits)}]${unit}` : '';
+  return `ahead in ${gain.wins}, tied in ${gain.ties}, behind in ${gain.losses} of ${gain.seeds} seed${gain.seeds > 1 ? 's' : ''}${interval}: ${gain.verdict}`;
 }
