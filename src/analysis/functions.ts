@@ -4,7 +4,7 @@
 import { float32Dictionary } from '../kernels/basis';
 import type { KAF } from '../layers/kaf_layer';
 import { type BasisFunction, defaultGamma } from '../params';
-import { evaluateUnits, type UnitBasis } from './least_squares';
+import { evaluateUnits, type UnitBasis, uniformGrid } from './least_squares';
 
 /** What a layer's units are built of: D, boundary, gamma (null: the default rule), kernel. */
 export interface KafSettingsOf {
@@ -24,10 +24,9 @@ export function unitBasis(settings: KafSettingsOf): UnitBasis {
   };
 }
 
-/** `samples` evenly spaced points of [-boundary, boundary] (boundary rounded to float32), ends included. */
+/** `samples` evenly spaced points of [-boundary, boundary] (boundary rounded to float32, as the dictionary), ends included. */
 export function grid(boundary: number, samples: number): Float64Array {
-  const b = Math.fround(boundary);
-  return Float64Array.from({ length: samples }, (_, s) => -b + (2 * b * s) / (samples - 1));
+  return uniformGrid(Math.fround(boundary), samples);
 }
 
 /** Every unit's function at each of `xs`: [units, xs.length], alpha the layer's (or the one given, [units, D]). */
