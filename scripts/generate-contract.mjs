@@ -49,7 +49,10 @@ constexpr const char* kScratchBoundText = "${scratchText}";
 // The basis functions, in KernelKind's order (kaf_params.h parses a name to its index).
 constexpr const char* kBasisFunctionNames[] = {${c.basisFunctions.map((n) => `"${n}"`).join(', ')}};
 constexpr int kBasisFunctionCount = ${c.basisFunctions.length};
-constexpr const char* kBasisFunctionListText = "${c.basisFunctions.slice(0, -1).map((n) => `'${n}'`).join(', ')} or '${c.basisFunctions.at(-1)}'";
+constexpr const char* kBasisFunctionListText = "${c.basisFunctions
+  .slice(0, -1)
+  .map((n) => `'${n}'`)
+  .join(', ')} or '${c.basisFunctions.at(-1)}'";
 constexpr const char* kBasisFunctionAttr = "kernel: {${c.basisFunctions.map((n) => `'${n}'`).join(', ')}}";
 constexpr const char* kForwardOpName = "${c.tensorflowOps.forward}";
 constexpr const char* kBackwardOpName = "${c.tensorflowOps.backward}";
