@@ -100,8 +100,8 @@ CallArguments::CallArguments(const Napi::CallbackInfo& info, const char* fn, siz
               describeValue(kernel));
   }
   if (!kaf::parseKernelKind(kernel.As<Napi::String>().Utf8Value(), &params_.kernel)) {
-    throwRange(std::string(fn) + ": params.kernel must be " + kaf::contract::kBasisFunctionListText +
-               ", received " + describeValue(kernel));
+    throwRange(std::string(fn) + ": params.kernel must be " +
+               kaf::contract::kBasisFunctionListText + ", received " + describeValue(kernel));
   }
   const std::string problem = kaf::describeInvalidParams(params_, model);
   if (!problem.empty()) throwRange(std::string(fn) + ": params." + problem);
