@@ -135,6 +135,22 @@ describe('tfjs-kaf tune', () => {
       expect(gain.interval[1]).toBeCloseTo(gain.difference.mean + half, 12);
       expect(gain.verdict).toBe(gain.interval[0] > 0 ? 'ahead' : gain.interval[1] < 0 ? 'behind' : 'no difference shown');
     }
+    // Validation against test for the choice and both baselines: the means of the per-seed records.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const validationOf = (r: { seeds: { validationAccuracy: number }[] }) => mean(r.seeds.map((x) => x.validationAccuracy));
+    const expected = [
+      [validationOf(chosen), mean(kaf.accuracy)],
+      [validationOf(report.baseline), mean(baseline.accuracy)],
+      [validationOf(report.matched), mean(matched.accuracy)],
+    ];
+    report.selection.forEach((d: { validation: number; test: number; drop: number }, i: number) => {
+      expect(d.validation).toBeCloseTo(expected[i][0], 12);
+      expect(d.test).toBeCloseTo(expected[i][1], 12);
+      expect(d.drop).toBeCloseTo(expected[i][0] - expected[i][1], 12);
+    });
+    expect(Array.isArray(report.warnings)).toBe(true);
+    for (const w of report.warnings) expect(stdout).toContain(`note: ${w}`);
+    expect(stdout).toMatch(/^validation -> test \(mean over the seeds\): the choice \d+\.\d\d% -> \d+\.\d\d%, relu /m);
     expect(stdout).toMatch(
       /^KAF - baseline \(paired by seed\): [+-]?\d+\.\d\d \+- \d+\.\d\d points; ahead in [0-2], tied in [0-2], behind in [0-2] of 2 seeds; 95% interval \[\S+, \S+\] points: (ahead|behind|no difference shown)$/m,
     );

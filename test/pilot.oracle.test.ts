@@ -3,7 +3,18 @@
 // answer is written out here, not computed with the oracle.
 import { describe, expect, it } from 'vitest';
 
-import { type Candidate, choose, compareScores, describeGain, explainChoice, pairedGain, rank, SCORE_TIE } from '../src/pilot/oracle';
+import {
+  type Candidate,
+  choose,
+  compareScores,
+  comparisonWarnings,
+  describeGain,
+  explainChoice,
+  pairedGain,
+  rank,
+  SCORE_TIE,
+  selectionDrop,
+} from '../src/pilot/oracle';
 import { t975 } from '../src/pilot/stats';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -108,5 +119,48 @@ describe('the oracle', () => {
     ])
       expect(Math.abs(t975(df) - t)).toBeLessThan(1e-4);
     expect(() => t975(0)).toThrow('t975: df must be an integer >= 1, received 0');
+  });
+
+  it('warns when one example moves a figure more than the difference, and when a lead on validation did not hold on test', () => {
+    const gain = pairedGain([0.9, 0.91], [0.9, 0.905], true); // +0.25 points
+    const kaf = selectionDrop('the choice', 0.95, 0.9, true);
+    const relu = selectionDrop('relu', 0.948, 0.91, true); // KAF led by 0.2 points on validation, behind on test
+    expect(kaf.drop).toBeCloseTo(0.05, 12);
+    expect(selectionDrop('x', 0.3, 0.4, false).drop).toBeCloseTo(0.1, 12); // a loss that rose: optimism
+    const warnings = comparisonWarnings({
+      classification: true,
+      testExamples: 36,
+      validationExamples: 63,
+      gains: [{ against: 'relu', gain }],
+      kaf,
+      others: [relu],
+    });
+    expect(warnings).toEqual([
+      'the test set has 36 examples: one example moves a test accuracy by 2.78 points, more than KAF - relu (0.25 points)',
+      "the validation set has 63 examples: one example moves a validation accuracy by 1.59 points, more than the choice's lead over relu (0.20 points)",
+      'the choice led relu on validation (95.00% against 94.80%) and did not on the test set (90.00% against 91.00%): its lead was selection optimism, the best of the grid on the validation rows',
+    ]);
+    // Large sets and a lead that held: nothing to say.
+    const held = comparisonWarnings({
+      classification: true,
+      testExamples: 2000,
+      validationExamples: 1600,
+      gains: [{ against: 'relu', gain: pairedGain([0.93, 0.94], [0.92, 0.925], true) }],
+      kaf: selectionDrop('the choice', 0.95, 0.935, true),
+      others: [selectionDrop('relu', 0.94, 0.9225, true)],
+    });
+    expect(held).toEqual([]);
+    // Regression: lower is better; a lead in loss that reversed on test is said.
+    const regression = comparisonWarnings({
+      classification: false,
+      testExamples: 30,
+      validationExamples: 24,
+      gains: [],
+      kaf: selectionDrop('the choice', 0.2, 0.5, false),
+      others: [selectionDrop('relu', 0.3, 0.4, false)],
+    });
+    expect(regression).toEqual([
+      'the choice led relu on validation (0.2000 against 0.3000) and did not on the test set (0.5000 against 0.4000): its lead was selection optimism, the best of the grid on the validation rows',
+    ]);
   });
 });

@@ -90,7 +90,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-t
 .lead { font-size: 1.1rem; background: #f2f6fc; padding: .8rem 1rem; border-left: 4px solid #1f5fbf; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; } th, td { padding: .25rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
 th:first-child, td:first-child, td.name { text-align: left; } tr.chosen td { background: #e7f0ff; font-weight: 600; } tr.ref td { color: #555; font-style: italic; }
-.muted { color: #666; font-size: .85rem; } .num { font-variant-numeric: tabular-nums; }
+.muted { color: #666; font-size: .85rem; } .num { font-variant-numeric: tabular-nums; } .warning { color: #8a4b00; }
 `;
 
 /** The report page of a complete tune run; `activationsSvg` is the picture tune wrote (inlined). */
@@ -206,6 +206,7 @@ ${page.num('compressed.parameters', 'int')} parameters; inference ${page.num('co
 against ${escapeHtml(baseline.activation)} ${testPm(1)} (same widths: ${gainText(0)})
 and ${escapeHtml(matched.activation)} ${testPm(2)} (as many parameters: ${gainText(1)}).
 <span class="muted">Mean &plusmn; standard deviation over the seeds; differences paired by seed.</span></p>
+${(report.warnings ?? []).map((w) => `<p class="warning">Note: ${escapeHtml(w)}.</p>`).join('\n')}
 
 <h2>Cost</h2>
 ${table(['network', 's / epoch', 'parameters', 'ms per 1,000 predictions'], costRows)}

@@ -17,7 +17,7 @@ import { RunOutput } from './output';
 import { svgToPng } from './plot';
 import { createGridProgress, SILENT_PROGRESS } from './progress';
 import { BudgetPlan, CostModel } from './budget';
-import { compareCandidates, explainChoice, pairedGain } from '../pilot/oracle';
+import { compareCandidates, comparisonWarnings, explainChoice, pairedGain, selectionDrop } from '../pilot/oracle';
 import { reportHtml } from './report';
 import type { BaselineResult, ConfigResult, Figure, Gain, SeedScore, TestScores, TuneReport, ValidationSummary } from './tune_report';
 
@@ -394,6 +394,24 @@ class Tuning {
       ...pairedGain(chosen.map(figure), others.map(figure), classification),
     });
     report.test = { examples: splits[0].testCount, networks, gains: [gain('baseline', baselines), gain('matched', matched)] };
+    // Validation against test, mean over the seeds: how much of each network's validation figure held.
+    const drop = (name: string, validation: ValidationSummary | 'diverged', test: TestScores) => {
+      const v = validation === 'diverged' ? NaN : classification ? validation.accuracy!.mean : validation.loss.mean;
+      return selectionDrop(name, v, classification ? test.summary.accuracy!.mean : test.summary.loss.mean, classification);
+    };
+    report.selection = [
+      drop('the choice', best.result.validation, networks[0]),
+      drop(options.baseline, report.baseline.validation, networks[1]),
+      drop(`${options.baseline} matched`, report.matched.validation, networks[2]),
+    ];
+    report.warnings = comparisonWarnings({
+      classification,
+      testExamples: splits[0].testCount,
+      validationExamples: splits[0].validation!.count,
+      gains: report.test.gains.map((g) => ({ against: g.against, gain: g })),
+      kaf: report.selection[0],
+      others: report.selection.slice(1).filter((d) => Number.isFinite(d.validation)),
+    });
     if (compressedNetworks.length > 0) {
       const first = compressedNetworks[0].result;
       const paired = (f: (r: (typeof compressedNetworks)[number]['result']) => number) => meanSd(compressedNetworks.map((c) => f(c.result)));
@@ -530,6 +548,13 @@ export function formatTuneTable(report: TuneReport): string {
       lines.push(`KAF - ${g.against} (paired by seed): ${gainText(g, classification)}`);
     }
   }
+  if (report.selection) {
+    const figure = (v: number) => (classification ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
+    lines.push(
+      `validation -> test (mean over the seeds): ${report.selection.map((d) => `${d.network} ${figure(d.validation)} -> ${figure(d.test)}`).join(', ')}`,
+    );
+  }
+  for (const warning of report.warnings ?? []) lines.push(`note: ${warning}`);
   if (report.sparsity && report.pruning) {
     const p = report.pruning;
     const s = (x: { accuracy: number | null; loss: number }) => (x.accuracy !== null ? percent(x.accuracy) : `loss ${x.loss.toFixed(4)}`);

@@ -3,7 +3,7 @@
 import type { KafSettings, TuneOptions } from './args';
 import type { PruningCurve, Sparsity } from './analysis';
 import type { NeuronReport } from './artifacts';
-import type { PairedGain, ValidationSummary } from '../pilot/oracle';
+import type { PairedGain, SelectionDrop, ValidationSummary } from '../pilot/oracle';
 import type { MeanSd } from '../pilot/stats';
 
 export type { ValidationSummary };
@@ -91,6 +91,10 @@ export interface TuneReport {
   matched?: BaselineResult;
   /** Every network above scored on the test set: read once per seed, after the choice. */
   test?: { examples: number; networks: TestScores[]; gains: Gain[] };
+  /** Validation against test, mean over the seeds, for the choice and each baseline (selection optimism). */
+  selection?: SelectionDrop[];
+  /** Plain sentences beside the figures: a set too small for a difference, a lead that did not hold. */
+  warnings?: string[];
   /** The chosen configuration's first-seed network. */
   sparsity?: Sparsity;
   pruning?: PruningCurve;

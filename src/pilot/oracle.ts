@@ -125,3 +125,62 @@ export function describeGain(gain: PairedGain, scale: number, digits: number, un
   const interval = gain.interval ? `; 95% interval [${(scale * gain.interval[0]).toFixed(digits)}, ${(scale * gain.interval[1]).toFixed(digits)}]${unit}` : '';
   return `ahead in ${gain.wins}, tied in ${gain.ties}, behind in ${gain.losses} of ${gain.seeds} seed${gain.seeds > 1 ? 's' : ''}${interval}: ${gain.verdict}`;
 }
+
+/** One network's validation and test figures over the seeds, and how much the test figure fell short. */
+export interface SelectionDrop {
+  network: string;
+  validation: number;
+  test: number;
+  /** Validation minus test for an accuracy (test minus validation for a loss): > 0 is optimism. */
+  drop: number;
+}
+
+/** The validation-to-test drop of a network (mean accuracy, or mean loss where higher is worse). */
+export function selectionDrop(network: string, validation: number, test: number, higherIsBetter: boolean): SelectionDrop {
+  return { network, validation, test, drop: higherIsBetter ? validation - test : test - validation };
+}
+
+/**
+ * Plain sentences a reader needs beside the figures: a test or validation set so small that one
+ * example moves an accuracy by more than the difference it is read for, and a choice whose lead on
+ * validation did not hold on the test set. `examples`: rows of each set; `kaf` and `other`: the
+ * chosen network's and a baseline's drops.
+ */
+export function comparisonWarnings(options: {
+  classification: boolean;
+  testExamples: number;
+  validationExamples: number;
+  gains: { against: string; gain: PairedGain }[];
+  kaf: SelectionDrop;
+  others: SelectionDrop[];
+}): string[] {
+  const warnings: string[] = [];
+  if (options.classification) {
+    const onePoint = 1 / options.testExamples;
+    for (const { against, gain } of options.gains) {
+      if (Math.abs(gain.difference.mean) < onePoint) {
+        warnings.push(
+          `the test set has ${options.testExamples} examples: one example moves a test accuracy by ${(100 * onePoint).toFixed(2)} points, more than KAF - ${against} (${(100 * gain.difference.mean).toFixed(2)} points)`,
+        );
+      }
+    }
+    for (const other of options.others) {
+      const lead = options.kaf.validation - other.validation;
+      if (lead !== 0 && Math.abs(lead) < 1 / options.validationExamples) {
+        warnings.push(
+          `the validation set has ${options.validationExamples} examples: one example moves a validation accuracy by ${(100 / options.validationExamples).toFixed(2)} points, more than the choice's lead over ${other.network} (${(100 * lead).toFixed(2)} points)`,
+        );
+      }
+    }
+  }
+  const better = (a: number, b: number) => (options.classification ? a > b : a < b);
+  for (const other of options.others) {
+    if (better(options.kaf.validation, other.validation) && !better(options.kaf.test, other.test)) {
+      const unit = options.classification ? (v: number) => `${(100 * v).toFixed(2)}%` : (v: number) => v.toFixed(4);
+      warnings.push(
+        `the choice led ${other.network} on validation (${unit(options.kaf.validation)} against ${unit(other.validation)}) and did not on the test set (${unit(options.kaf.test)} against ${unit(other.test)}): its lead was selection optimism, the best of the grid on the validation rows`,
+      );
+    }
+  }
+  return warnings;
+}
