@@ -175,6 +175,47 @@ describe('tfjs-kaf tune', () => {
     );
     expect(report.neurons.layers[0].units).toHaveLength(8);
     expect(fs.readdirSync(out()).sort()).toEqual(['activations.png', 'activations.svg', 'model', 'model-d4', 'tune.json']);
+    // One change for every KAF layer, as the CLI prints it (and the report shows it).
+    expect(report.compressed.maxChange).toBe(Math.max(...report.compressed.layers.map((l: { maxChange: number }) => l.maxChange)));
+    expect(report.compressed.rmsChange).toBe(Math.max(...report.compressed.layers.map((l: { rmsChange: number }) => l.rmsChange)));
+    expect(stdout).toContain(
+      `functions moved by at most ${report.compressed.maxChange.toFixed(4)} (rms ${report.compressed.rmsChange.toFixed(4)}, every KAF layer)`,
+    );
+  });
+
+  it('says "nothing to compress" when the chosen D is not above --compress-to, and refits nothing', () => {
+    // On this grid D=8 and D=9 tie on validation: the fewer parameters, D=8, is chosen.
+    const dir = path.join(work, 'nothing-to-compress');
+    const run = cli(
+      'tune',
+      '--dataset',
+      'iris',
+      '--D',
+      '8,9',
+      '--gamma-scale',
+      '1',
+      '--repeat',
+      '2',
+      '--epochs',
+      '6',
+      '--hidden',
+      '8',
+      '--budget',
+      '10',
+      '--compress-to',
+      '8',
+      '--report',
+      '--out',
+      dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const skipped = JSON.parse(fs.readFileSync(path.join(dir, 'tune.json'), 'utf8'));
+    expect(skipped.choice.settings.D).toBe(8);
+    expect(skipped.compressed).toBeUndefined();
+    expect(skipped.compressionSkipped).toBe('--compress-to 8 is not below the chosen D=8: nothing to compress');
+    expect(run.stdout).toContain('note: --compress-to 8 is not below the chosen D=8: nothing to compress');
+    expect(fs.readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('--compress-to 8 is not below the chosen D=8: nothing to compress.');
+    expect(fs.readdirSync(dir)).not.toContain('model-d8');
   });
 
   it('never lets the test set move the choice: the same run with the test rows relabelled chooses the same, from the same validation scores', () => {

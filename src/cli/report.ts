@@ -182,10 +182,12 @@ export function reportHtml(report: TuneReport, activationsSvg: string): string {
   const compression = c
     ? `<h2>A lighter model for inference</h2>
 <p>Each unit's function refitted to a dictionary of ${page.num('compressed.D', 'int')} points (least squares on [-boundary, boundary]):
-the functions moved by at most ${page.num('compressed.layers.0.maxChange', 'f4')} (rms ${page.num('compressed.layers.0.rmsChange', 'f4')}, first layer);
+the functions moved by at most ${page.num('compressed.maxChange', 'f4')} (rms ${page.num('compressed.rmsChange', 'f4')}, the largest of every KAF layer);
 test ${metric} ${page.pm(`compressed.test.summary.${metric}`, classification)}, a change of ${classification ? `${page.num('compressed.accuracyChange.mean', 'pts2')} &plusmn; ${page.num('compressed.accuracyChange.sd', 'sd2')} points` : `${page.num('compressed.lossChange.mean', 'f4')} &plusmn; ${page.num('compressed.lossChange.sd', 'f4')}`};
 ${page.num('compressed.parameters', 'int')} parameters; inference ${page.num('compressed.inferenceMsPer1000', 'f1')} ms per 1,000 examples against ${page.num('compressed.fullInferenceMsPer1000', 'f1')} ms for the full model.</p>`
-    : '';
+    : report.compressionSkipped
+      ? `<h2>A lighter model for inference</h2>\n<p>${escapeHtml(report.compressionSkipped)}.</p>`
+      : '';
   const skipped = report.skipped.length
     ? `<p>Skipped for the budget: ${report.skipped.map((s) => `${escapeHtml(describeSettings(s.settings))} (${escapeHtml(s.reason)})`).join('; ')}.</p>`
     : '';

@@ -381,11 +381,16 @@ class Tuning {
       },
     });
     const compressedNetworks: { model: tf.Sequential; result: ReturnType<typeof compress>['result'] }[] = [];
+    // Refitting to as many points or more is no compression: said, not done.
+    const compressing = options.compressTo !== undefined && options.compressTo < best.result.settings.D;
+    if (options.compressTo !== undefined && !compressing) {
+      report.compressionSkipped = `--compress-to ${options.compressTo} is not below the chosen D=${best.result.settings.D}: nothing to compress`;
+    }
     for (let r = 0; r < repeats; r++) {
       // Every choice is made: each seed's test set, once, for every network of that seed.
       const test = splits[r].readTest();
       for (const network of [chosen[r], baselines[r], matched[r]]) scoreOnTest(network, test, dataset);
-      if (options.compressTo !== undefined) compressedNetworks.push(compress(chosen[r], options.compressTo, test, splits[r], dataset));
+      if (compressing) compressedNetworks.push(compress(chosen[r], options.compressTo!, test, splits[r], dataset));
     }
     const networks = [testScores('kaf', chosen), testScores('baseline', baselines), testScores('matched', matched)];
     const figure = (n: TrainedNetwork) => (classification ? n.result.testAccuracy! : n.result.testLoss);
@@ -418,6 +423,8 @@ class Tuning {
       report.compressed = {
         D: first.D,
         layers: first.layers,
+        maxChange: Math.max(...first.layers.map((l) => l.maxChange)),
+        rmsChange: Math.max(...first.layers.map((l) => l.rmsChange)),
         parameters: first.parameters,
         test: {
           variant: `kaf-d${first.D}`,
@@ -565,8 +572,9 @@ export function formatTuneTable(report: TuneReport): string {
   if (report.compressed) {
     const c = report.compressed;
     lines.push(
-      `compressed to D=${c.D}: ${c.accuracyChange ? `${plusMinus(c.accuracyChange, 100, 2)} points` : `${plusMinus(c.lossChange, 1, 4)} loss`} on the test set, ${c.parameters} params, ${c.inferenceMsPer1000.toFixed(1)} vs ${c.fullInferenceMsPer1000.toFixed(1)} ms/1000; functions moved by at most ${Math.max(...c.layers.map((l) => l.maxChange)).toFixed(4)}`,
+      `compressed to D=${c.D}: ${c.accuracyChange ? `${plusMinus(c.accuracyChange, 100, 2)} points` : `${plusMinus(c.lossChange, 1, 4)} loss`} on the test set, ${c.parameters} params, ${c.inferenceMsPer1000.toFixed(1)} vs ${c.fullInferenceMsPer1000.toFixed(1)} ms/1000; functions moved by at most ${c.maxChange.toFixed(4)} (rms ${c.rmsChange.toFixed(4)}, every KAF layer)`,
     );
   }
+  if (report.compressionSkipped) lines.push(`note: ${report.compressionSkipped}`);
   return lines.join('\n');
 }

@@ -102,6 +102,9 @@ export interface TuneReport {
   compressed?: {
     D: number;
     layers: { layer: string; maxChange: number; rmsChange: number }[];
+    /** Over every KAF layer: the largest change of a function, and the largest layer's RMS change (what the CLI and the report show). */
+    maxChange: number;
+    rmsChange: number;
     parameters: number;
     test: TestScores;
     /** Compressed minus full, paired by seed. */
@@ -110,5 +113,7 @@ export interface TuneReport {
     inferenceMsPer1000: number;
     fullInferenceMsPer1000: number;
   };
+  /** Why --compress-to made no model: the chosen dictionary is not larger than it. */
+  compressionSkipped?: string;
   files: string[];
 }
