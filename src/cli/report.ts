@@ -102,8 +102,6 @@ export function reportHtml(report: TuneReport, activationsSvg: string): string {
   const chosenIndex = report.configurations.findIndex((c) => c.id === report.choice!.id);
   const test = report.test;
   const [, baseline, matched] = test.networks;
-  const gainText = (i: number) =>
-    `${classification ? `${page.num(`test.gains.${i}.difference.mean`, 'pts2')} &plusmn; ${page.num(`test.gains.${i}.difference.sd`, 'sd2')} points` : `${page.num(`test.gains.${i}.difference.mean`, 'f4')} &plusmn; ${page.num(`test.gains.${i}.difference.sd`, 'f4')} loss`}; ahead in ${page.num(`test.gains.${i}.wins`, 'int')}, tied in ${page.num(`test.gains.${i}.ties`, 'int')}, behind in ${page.num(`test.gains.${i}.losses`, 'int')} of ${page.num(`test.gains.${i}.seeds`, 'int')} seeds${intervalText(i)}: ${escapeHtml(report.test!.gains[i].verdict)}`;
   // The 95% interval of the mean difference (none with one seed).
   const intervalText = (i: number) =>
     report.test!.gains[i].interval
@@ -111,6 +109,8 @@ export function reportHtml(report: TuneReport, activationsSvg: string): string {
         ? `; 95% interval [${page.num(`test.gains.${i}.interval.0`, 'pts2')}, ${page.num(`test.gains.${i}.interval.1`, 'pts2')}] points`
         : `; 95% interval [${page.num(`test.gains.${i}.interval.0`, 'f4')}, ${page.num(`test.gains.${i}.interval.1`, 'f4')}]`
       : '';
+  const gainText = (i: number) =>
+    `${classification ? `${page.num(`test.gains.${i}.difference.mean`, 'pts2')} &plusmn; ${page.num(`test.gains.${i}.difference.sd`, 'sd2')} points` : `${page.num(`test.gains.${i}.difference.mean`, 'f4')} &plusmn; ${page.num(`test.gains.${i}.difference.sd`, 'f4')} loss`}; ahead in ${page.num(`test.gains.${i}.wins`, 'int')}, tied in ${page.num(`test.gains.${i}.ties`, 'int')}, behind in ${page.num(`test.gains.${i}.losses`, 'int')} of ${page.num(`test.gains.${i}.seeds`, 'int')} seeds${intervalText(i)}: ${escapeHtml(report.test!.gains[i].verdict)}`;
   const testPm = (i: number) => page.pm(`test.networks.${i}.summary.${metric}`, classification);
   const d = report.dataset;
 

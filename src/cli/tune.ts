@@ -21,7 +21,6 @@ import { compareCandidates, comparisonWarnings, explainChoice, pairedGain, selec
 import { reportHtml } from './report';
 import type { BaselineResult, ConfigResult, Figure, Gain, SeedScore, TestScores, TuneReport, ValidationSummary } from './tune_report';
 
-type Scored = ConfigResult & { validation: ValidationSummary };
 import { formatColumns, duration, meanSd, plusMinus } from './table';
 import {
   compress,
@@ -40,6 +39,9 @@ import {
 function configOptions(options: CommonOptions, settings: KafSettings): TrainOptions {
   return { ...options, ...settings, matchParams: false };
 }
+
+/** A configuration that did not diverge, as the oracle compares it. */
+type Scored = ConfigResult & { validation: ValidationSummary };
 
 const figure = (v: number): Figure => (Number.isFinite(v) ? v : 'diverged');
 
@@ -393,10 +395,10 @@ class Tuning {
       if (compressing) compressedNetworks.push(compress(chosen[r], options.compressTo!, test, splits[r], dataset));
     }
     const networks = [testScores('kaf', chosen), testScores('baseline', baselines), testScores('matched', matched)];
-    const figure = (n: TrainedNetwork) => (classification ? n.result.testAccuracy! : n.result.testLoss);
+    const testFigure = (n: TrainedNetwork) => (classification ? n.result.testAccuracy! : n.result.testLoss);
     const gain = (against: 'baseline' | 'matched', others: TrainedNetwork[]): Gain => ({
       against,
-      ...pairedGain(chosen.map(figure), others.map(figure), classification),
+      ...pairedGain(chosen.map(testFigure), others.map(testFigure), classification),
     });
     report.test = { examples: splits[0].testCount, networks, gains: [gain('baseline', baselines), gain('matched', matched)] };
     // Validation against test, mean over the seeds: how much of each network's validation figure held.
@@ -556,9 +558,9 @@ export function formatTuneTable(report: TuneReport): string {
     }
   }
   if (report.selection) {
-    const figure = (v: number) => (classification ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
+    const shown = (v: number) => (classification ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
     lines.push(
-      `validation -> test (mean over the seeds): ${report.selection.map((d) => `${d.network} ${figure(d.validation)} -> ${figure(d.test)}`).join(', ')}`,
+      `validation -> test (mean over the seeds): ${report.selection.map((d) => `${d.network} ${shown(d.validation)} -> ${shown(d.test)}`).join(', ')}`,
     );
   }
   for (const warning of report.warnings ?? []) lines.push(`note: ${warning}`);
